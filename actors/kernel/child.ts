@@ -1,0 +1,53 @@
+import type { AnyEventObject } from 'xstate';
+import type { ExitReason } from '../../machines/supervisor.policy';
+import type { ActorHost } from './actor-host';
+import type { Clock } from './clock';
+import type { Journal } from './journal';
+import type { Logger } from './logger';
+import type { Rng } from './rng';
+import type { Store } from './store';
+import type { ComponentView, RestartType, SupervisorView } from './system-view';
+import type { Watchdog } from './watchdog';
+
+/** How a child is stopped: at once, after a grace period in ms, or whenever it finishes. */
+export type ShutdownSpec = 'brutal_kill' | 'infinity' | number;
+
+/** Called when a child ends on its own (crash, normal completion, watchdog kill) — not when stopped. */
+export type ExitListener = (reason: ExitReason, detail: string) => void;
+
+/** What a supervisor needs of a child, component or supervisor alike. */
+export interface ChildActor {
+  readonly id: string;
+  readonly restart: RestartType;
+  readonly shutdown: ShutdownSpec;
+  /** Starts (or restarts) the child; rejects if it could not start. */
+  start(): Promise<void>;
+  /** Stops the child per its shutdown spec: graceful with a deadline, then kill. Never rejects. */
+  stop(): Promise<void>;
+  /** Registers the parent's exit listener. */
+  onExit(listener: ExitListener): void;
+  /** Whether an incarnation is live. */
+  readonly running: boolean;
+  view(): ComponentView | SupervisorView;
+  /** Every component id under this child (itself, for a component). */
+  componentIds(): string[];
+}
+
+/** Shared services every hosted actor uses. */
+export interface KernelServices {
+  readonly clock: Clock;
+  readonly journal: Journal;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly host: ActorHost;
+  readonly rng: Rng;
+  readonly watchdog: Watchdog;
+  /** Delivers `event` to every component subscribed to `topic`. */
+  publish(topic: string, event: AnyEventObject): void;
+  /** Journals an undeliverable message; the addressee, if any, is unaffected. */
+  deadLetter(actor: string, state: string, event: string): void;
+  /** Ask deadline for a forked step; a step still running then is treated as hung. */
+  readonly stepTimeoutMs: number;
+  /** Context-only snapshot changes are saved at most this often; state changes at once. */
+  readonly snapshotIntervalMs: number;
+}

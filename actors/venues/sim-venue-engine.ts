@@ -1,0 +1,380 @@
+import type {
+  Balances,
+  BookLevel,
+  Fill,
+  Instrument,
+  OrderBook,
+  OrderRequest,
+  Side,
+  VenueOrder,
+} from '../trading/types';
+import { fromLots, fromTicks } from '../trading/units';
+import { MatchingBook } from './matching-book';
+import type { TickLevel } from './matching-book';
+import type { MarketSource } from './market-source';
+import { SimAccount, fromAtoms, rateUnits, scaleOf, toAtoms } from './sim-venue-balances';
+import type { InstrumentScale } from './sim-venue-balances';
+import type { SimVenueConfig } from './sim-venue.config';
+import { OrderNotFoundError, OrderRejectedError } from './sim-venue-errors';
+import type { OrderRef, OrderRejectReason, VenueOp } from './sim-venue-errors';
+import { OutsideLiquidity, mergeLevels, sweepCost } from './sim-venue-liquidity';
+import { settleFill } from './sim-venue-settlement';
+import { isOpen, viewOrder } from './sim-venue-orders';
+import type { LedgerOrder, LedgerRejection, OrderRecord, VenueLedger } from './sim-venue-orders';
+import { checkOrder, checkRef } from './sim-venue-validate';
+
+/** How a {@link SimVenueEngine} is built. */
+export interface SimVenueEngineOptions {
+  /** Other participants' books: the outside liquidity. */
+  readonly market: MarketSource;
+  readonly config: SimVenueConfig;
+  /** The venue's time (the injected clock's `now`). */
+  readonly now: () => number;
+}
+
+interface SymbolState {
+  readonly scale: InstrumentScale;
+  readonly outside: OutsideLiquidity;
+  readonly own: MatchingBook<OrderRecord>;
+  /** Increases with every change of the book as shown (outside snapshot or own orders). */
+  seq: number;
+}
+
+const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
+
+/**
+ * The matching engine and account of one simulated venue, synchronous and exact: no latency and no
+ * faults (the {@link SimVenue} adds those), so a shadow fill model can use it directly.
+ *
+ * Liquidity: the market source's book is everyone else's; our own resting orders sit in a
+ * per-symbol {@link MatchingBook} with price-time priority. An incoming order takes from the outside
+ * book as taker (level by level, up to its limit); a limit order's rest then rests. Each new
+ * snapshot fills resting orders the market has moved through, as maker at their own price, best
+ * price and oldest first, up to the outside quantity that crosses them. An incoming order that
+ * would meet one of our own resting orders expires that resting order instead (Binance's default
+ * self-trade prevention, `EXPIRE_MAKER`).
+ *
+ * Balances: a limit order locks its cost (quote for a buy at its limit, base for a sell); a fill
+ * pays from the lock, credits what was bought net of the fee (fees are charged in the asset
+ * received, as on Binance spot without BNB); cancel unlocks the rest. All in integer atoms.
+ *
+ * Idempotency: a submit whose `clientOrderId` belongs to an order that is still open is refused as
+ * `DUPLICATE_CLIENT_ORDER_ID`. Once that order is filled or cancelled, Binance accepts a new order
+ * with the same `clientOrderId`, and so does this venue: a blind resend after an unknown outcome can
+ * create a second order. Queries by `clientOrderId` answer with the newest order of that id.
+ */
+export class SimVenueEngine {
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly scales = new Map<string, InstrumentScale>();
+  private readonly account: SimAccount;
+  private readonly orders = new Map<string, OrderRecord>();
+  private readonly byClientId = new Map<string, OrderRecord>();
+  private readonly fills: Fill[] = [];
+  private readonly rejections: LedgerRejection[] = [];
+  private readonly fees: { readonly maker: bigint; readonly taker: bigint };
+  private readonly unsubscribe: () => void;
+  private nextOrderId = 1;
+  private nextFillId = 1;
+
+  constructor(private readonly options: SimVenueEngineOptions) {
+    const assets = new Set<string>();
+    for (const instrument of options.market.instruments()) {
+      const scale = scaleOf(instrument);
+      this.scales.set(instrument.symbol, scale);
+      const state: SymbolState = {
+        scale,
+        outside: new OutsideLiquidity(scale),
+        own: new MatchingBook<OrderRecord>(),
+        seq: 0,
+      };
+      this.symbols.set(instrument.symbol, state);
+      const book = options.market.book(instrument.symbol);
+      if (book !== undefined) state.outside.load(book);
+      assets.add(instrument.base).add(instrument.quote);
+    }
+    this.account = new SimAccount(options.config.balances, assets);
+    this.fees = { maker: rateUnits(options.config.fees.maker), taker: rateUnits(options.config.fees.taker) };
+    this.unsubscribe = options.market.subscribe((book) => this.onBook(book));
+  }
+
+  /** Instruments traded here. */
+  instruments(): Instrument[] {
+    return [...this.scales.values()].map((s) => s.instrument);
+  }
+
+  /**
+   * Places an order: validates it, locks its funds, matches it against the outside book and rests
+   * what remains of a limit order. Returns the order as it stands; throws {@link OrderRejectedError}
+   * (and changes nothing but the ledger's rejection list) when refused.
+   */
+  submit(request: OrderRequest): VenueOrder {
+    const checked = checkOrder(request, this.scales);
+    if (!checked.ok) this.refuse(request, checked.reason, checked.detail);
+    const o = checked.value;
+    const { instrument, lotAtoms, tickLotAtoms } = o.scale;
+    const state = this.state(instrument.symbol);
+    const prior = this.byClientId.get(o.clientOrderId);
+    if (prior !== undefined && isOpen(prior))
+      this.refuse(request, 'DUPLICATE_CLIENT_ORDER_ID', `clientOrderId: ${o.clientOrderId} is still open`);
+    const asset = o.side === 'buy' ? instrument.quote : instrument.base;
+    let lockAtoms = 0n;
+    if (o.priceTicks === null) {
+      const levels = state.outside.against(o.side);
+      const cost = sweepCost(levels, o.lots, tickLotAtoms);
+      if (cost.lots === 0)
+        this.refuse(request, 'NO_LIQUIDITY', `no ${opposite(o.side)} liquidity in ${instrument.symbol}`);
+      const estimate = BigInt((levels[0] as TickLevel).priceTicks) * BigInt(o.lots) * tickLotAtoms;
+      if (estimate < toAtoms(instrument.minNotional))
+        this.refuse(
+          request,
+          'MIN_NOTIONAL',
+          `qty × best price: expected at least ${instrument.minNotional} ${instrument.quote}`,
+        );
+      const need = o.side === 'buy' ? cost.atoms : BigInt(o.lots) * lotAtoms;
+      if (this.account.free(asset) < need)
+        this.refuse(
+          request,
+          'INSUFFICIENT_BALANCE',
+          `needs ${fromAtoms(need)} ${asset}, free ${fromAtoms(this.account.free(asset))}`,
+        );
+    } else {
+      lockAtoms = BigInt(o.lots) * (o.side === 'buy' ? BigInt(o.priceTicks) * tickLotAtoms : lotAtoms);
+      if (!this.account.lock(asset, lockAtoms))
+        this.refuse(
+          request,
+          'INSUFFICIENT_BALANCE',
+          `needs ${fromAtoms(lockAtoms)} ${asset}, free ${fromAtoms(this.account.free(asset))}`,
+        );
+    }
+    const now = this.options.now();
+    const record: OrderRecord = {
+      id: String(this.nextOrderId++),
+      clientOrderId: o.clientOrderId,
+      scale: o.scale,
+      side: o.side,
+      type: o.type,
+      priceTicks: o.priceTicks ?? 0,
+      lots: o.lots,
+      remainingLots: o.lots,
+      filledLots: 0,
+      sumTickLots: 0n,
+      lockedAtoms: lockAtoms,
+      status: 'open',
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.orders.set(record.id, record);
+    this.byClientId.set(record.clientOrderId, record);
+    this.takeLiquidity(record, state);
+    if (record.remainingLots > 0) {
+      if (record.type === 'limit') state.own.add(record);
+      else this.end(record, state, 'market-exhausted');
+    }
+    state.seq++;
+    return viewOrder(record);
+  }
+
+  /** Cancels an open order and unlocks what it held; throws when unknown or no longer open. */
+  cancel(ref: OrderRef): VenueOrder {
+    const record = this.resolve('cancel', ref);
+    if (record === undefined) throw new OrderNotFoundError('cancel', ref);
+    if (!isOpen(record))
+      throw new OrderRejectedError(
+        'cancel',
+        'ORDER_NOT_OPEN',
+        `order is ${record.status}`,
+        record.clientOrderId,
+      );
+    this.end(record, this.state(record.scale.instrument.symbol), 'client');
+    return viewOrder(record);
+  }
+
+  /** The order `ref` names, or `undefined`; throws {@link OrderRejectedError} for a malformed ref. */
+  find(ref: OrderRef, op: VenueOp = 'query'): VenueOrder | undefined {
+    const record = this.resolve(op, ref);
+    return record === undefined ? undefined : viewOrder(record);
+  }
+
+  /** The order `ref` names; throws {@link OrderNotFoundError} when there is none. */
+  order(ref: OrderRef): VenueOrder {
+    const found = this.find(ref);
+    if (found === undefined) throw new OrderNotFoundError('query', ref);
+    return found;
+  }
+
+  /** Open and partially filled orders, oldest first, of one symbol or all. */
+  openOrders(symbol?: string): VenueOrder[] {
+    if (symbol !== undefined) this.known('openOrders', symbol);
+    return [...this.orders.values()]
+      .filter((o) => isOpen(o) && (symbol === undefined || o.scale.instrument.symbol === symbol))
+      .map(viewOrder);
+  }
+
+  /** Our fills, oldest first, of one symbol or all. */
+  trades(symbol?: string): Fill[] {
+    if (symbol !== undefined) this.known('myTrades', symbol);
+    return this.fills.filter((f) => symbol === undefined || f.symbol === symbol);
+  }
+
+  /** Free and locked balance of every asset. */
+  balances(): Balances {
+    return this.account.snapshot();
+  }
+
+  /**
+   * The book as the venue shows it: outside liquidity still available plus our own resting orders,
+   * aggregated by price, best first, at most `depth` levels a side.
+   */
+  book(symbol: string, depth = Number.POSITIVE_INFINITY): OrderBook {
+    const state = this.known('book', symbol);
+    const { instrument } = state.scale;
+    const side = (s: Side): BookLevel[] =>
+      mergeLevels(state.outside.shown(s), state.own.levels(s), s)
+        .slice(0, depth)
+        .map((l) => ({ price: fromTicks(instrument, l.priceTicks), qty: fromLots(instrument, l.lots) }));
+    return {
+      symbol,
+      t: Math.max(state.outside.t, 0),
+      seq: state.seq,
+      bids: side('buy'),
+      asks: side('sell'),
+    };
+  }
+
+  /** Every order, fill and refused submit this venue has had. */
+  ledger(): VenueLedger {
+    return {
+      orders: [...this.orders.values()].map(viewOrder),
+      fills: [...this.fills],
+      rejections: [...this.rejections],
+    };
+  }
+
+  /**
+   * Records a refused submit in the ledger and throws it as {@link OrderRejectedError}; the
+   * {@link SimVenue} also calls it for a `reject` fault, so the ledger sees every refusal.
+   */
+  refuse(request: OrderRequest, reason: OrderRejectReason, detail: string): never {
+    const r = (request ?? {}) as Partial<Record<keyof OrderRequest, unknown>>;
+    const clientOrderId = typeof r.clientOrderId === 'string' ? r.clientOrderId : undefined;
+    this.rejections.push({
+      t: this.options.now(),
+      clientOrderId,
+      symbol: typeof r.symbol === 'string' ? r.symbol : undefined,
+      reason,
+      detail,
+    });
+    throw new OrderRejectedError('submit', reason, detail, clientOrderId);
+  }
+
+  /** Stops following the market source. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private onBook(book: OrderBook): void {
+    const state = this.symbols.get(book.symbol);
+    if (state === undefined || !state.outside.load(book)) return;
+    state.seq++;
+    for (const side of ['buy', 'sell'] as const) {
+      for (const record of state.own.inPriority(side)) {
+        const crosses = (p: number): boolean =>
+          side === 'buy' ? p <= record.priceTicks : p >= record.priceTicks;
+        for (const level of state.outside.against(side)) {
+          if (!crosses(level.priceTicks) || record.remainingLots === 0) break;
+          const lots = Math.min(record.remainingLots, level.lots);
+          state.outside.take(side, level.priceTicks, lots);
+          this.fill(record, record.priceTicks, lots, 'maker');
+        }
+        if (record.remainingLots === 0) state.own.remove(record.id);
+      }
+    }
+  }
+
+  /** Incoming `record` takes outside liquidity up to its limit, expiring our own makers it meets. */
+  private takeLiquidity(record: OrderRecord, state: SymbolState): void {
+    const side = record.side;
+    const better = (a: number, b: number): boolean => (side === 'buy' ? a <= b : a >= b);
+    const crosses = (p: number): boolean => record.type === 'market' || better(p, record.priceTicks);
+    while (record.remainingLots > 0) {
+      const outside = state.outside.against(side)[0];
+      const own = state.own.best(opposite(side));
+      if (own !== undefined && crosses(own) && (outside === undefined || better(own, outside.priceTicks))) {
+        for (const maker of state.own.at(opposite(side), own))
+          this.end(maker, state, 'self-trade-prevention');
+        continue;
+      }
+      if (outside === undefined || !crosses(outside.priceTicks)) return;
+      const lots = Math.min(record.remainingLots, outside.lots);
+      state.outside.take(side, outside.priceTicks, lots);
+      this.fill(record, outside.priceTicks, lots, 'taker');
+    }
+  }
+
+  private fill(record: OrderRecord, priceTicks: number, lots: number, liquidity: 'maker' | 'taker'): void {
+    const { instrument } = record.scale;
+    const { fee, feeAsset } = settleFill(this.account, record, priceTicks, lots, this.fees[liquidity]);
+    const now = this.options.now();
+    record.remainingLots -= lots;
+    record.filledLots += lots;
+    record.sumTickLots += BigInt(priceTicks) * BigInt(lots);
+    record.status = record.remainingLots === 0 ? 'filled' : 'partially_filled';
+    record.updatedAt = now;
+    this.fills.push({
+      fillId: String(this.nextFillId++),
+      venueOrderId: record.id,
+      clientOrderId: record.clientOrderId,
+      symbol: instrument.symbol,
+      side: record.side,
+      price: fromTicks(instrument, priceTicks),
+      qty: fromLots(instrument, lots),
+      fee: fromAtoms(fee),
+      feeAsset,
+      liquidity,
+      t: now,
+    });
+  }
+
+  /** Ends an open order as cancelled: out of the book, its lock released. */
+  private end(record: OrderRecord, state: SymbolState, by: NonNullable<OrderRecord['endedBy']>): void {
+    state.own.remove(record.id);
+    const { instrument } = record.scale;
+    if (record.lockedAtoms > 0n)
+      this.account.unlock(record.side === 'buy' ? instrument.quote : instrument.base, record.lockedAtoms);
+    record.lockedAtoms = 0n;
+    record.status = 'cancelled';
+    record.endedBy = by;
+    record.updatedAt = this.options.now();
+    state.seq++;
+  }
+
+  private resolve(op: VenueOp, ref: OrderRef): OrderRecord | undefined {
+    const checked = checkRef(ref);
+    if (!checked.ok) throw new OrderRejectedError(op, checked.reason, checked.detail);
+    const record =
+      ref.venueOrderId !== undefined
+        ? this.orders.get(ref.venueOrderId)
+        : this.byClientId.get(ref.clientOrderId as string);
+    if (record === undefined) return undefined;
+    if (ref.clientOrderId !== undefined && record.clientOrderId !== ref.clientOrderId) return undefined;
+    if (ref.symbol !== undefined && record.scale.instrument.symbol !== ref.symbol) return undefined;
+    return record;
+  }
+
+  private known(op: VenueOp, symbol: string): SymbolState {
+    const state = this.symbols.get(symbol);
+    if (state === undefined)
+      throw new OrderRejectedError(
+        op,
+        'UNKNOWN_SYMBOL',
+        `symbol: expected one of ${[...this.symbols.keys()].join(', ')}, got ${JSON.stringify(symbol)}`,
+      );
+    return state;
+  }
+
+  private state(symbol: string): SymbolState {
+    return this.symbols.get(symbol) as SymbolState;
+  }
+}
+
+export type { LedgerOrder, LedgerRejection, VenueLedger };

@@ -1,0 +1,50 @@
+import { runEmulatorCommand } from './commands/emulator';
+import { runSoakCommand } from './commands/soak';
+import { runStartCommand } from './commands/start';
+import { UsageError } from './usage';
+
+const HELP = `predator — a supervised runtime for 24/7 trading engines
+
+Usage:
+  predator start [--config FILE] [--redis URL] [--port N]
+      Runs the platform: the supervision tree, the gateway and the dashboard on 127.0.0.1.
+      --config FILE   system spec (JSON); the built-in sample tree by default
+      --redis URL     Redis for durable state (or REDIS_URL); without it, an in-process store
+      --port N        gateway port (or PORT); 8080 by default
+
+  predator soak --days N --seed S [--json]
+      Runs the tree on the virtual clock with seeded crash and hang faults and reports.
+
+  predator emulator --venue binance --port P [--seed S] [--api-key K --api-secret S]
+      Serves a Binance spot REST emulator on 127.0.0.1 (port 0 = free) until SIGINT/SIGTERM.
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad command line or config.`;
+
+/** Entry point of the `predator` command; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await runStartCommand(rest);
+      case 'soak':
+        return await runSoakCommand(rest);
+      case 'emulator':
+        return await runEmulatorCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`predator: ${error.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw error;
+  }
+}

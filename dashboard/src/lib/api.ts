@@ -1,0 +1,72 @@
+import type { JournalEntry } from '../../../actors/kernel/journal-entry';
+import type { HealthView, MachineGraph, SystemTreeView } from '../../../actors/kernel/system-view';
+
+/** Which machine of a component a graph shows; supervisors and the system have only one. */
+export type MachineKind = 'behaviour' | 'lifecycle';
+
+/** A request to the gateway that did not return a 2xx JSON answer. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly path: string,
+    /** HTTP status, or 0 when the gateway could not be reached at all. */
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(path, 0, 'gateway unreachable');
+  }
+  if (!response.ok) {
+    throw new ApiError(path, response.status, await errorMessage(response));
+  }
+  return (await response.json()) as T;
+}
+
+/** The gateway answers errors as `{ error: { status, message } }`, the message safe to show. */
+async function errorMessage(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+  const message = body?.error?.message;
+  return typeof message === 'string' ? message : `${response.status} ${response.statusText}`.trim();
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** `GET /api/health`. */
+export function fetchHealth(signal?: AbortSignal): Promise<HealthView> {
+  return getJson<HealthView>('/api/health', signal);
+}
+
+/** `GET /api/system`: the whole supervision tree. */
+export function fetchSystem(signal?: AbortSignal): Promise<SystemTreeView> {
+  return getJson<SystemTreeView>('/api/system', signal);
+}
+
+/** `GET /api/journal`: at most `limit` entries after `since`, oldest first. */
+export async function fetchJournal(
+  params: { actor?: string; since?: number; limit: number },
+  signal?: AbortSignal,
+): Promise<JournalEntry[]> {
+  const body = await getJson<{ entries: JournalEntry[] }>(`/api/journal${query(params)}`, signal);
+  return body.entries;
+}
+
+/** `GET /api/machines/:actor/graph`: the lifecycle machine when `machine` is `lifecycle`. */
+export function fetchGraph(actor: string, machine: MachineKind, signal?: AbortSignal): Promise<MachineGraph> {
+  const params = query({ machine: machine === 'lifecycle' ? 'lifecycle' : undefined });
+  return getJson<MachineGraph>(`/api/machines/${encodeURIComponent(actor)}/graph${params}`, signal);
+}
