@@ -15,6 +15,8 @@ export interface StepTransition {
 export interface StepResult {
   readonly transitions: readonly StepTransition[];
   readonly published: readonly PublishCommand[];
+  /** Every other emitted event, in order: commands for the component's effects. */
+  readonly commands: readonly AnyEventObject[];
   /** State after the step, dotted. */
   readonly state: string;
   /** `done` when the machine reached a final state (a `normal` exit); `error` when an action threw. */
@@ -47,6 +49,7 @@ export class BehaviourRunner {
   private readonly actor: AnyActorRef;
   private readonly accepted: ReadonlySet<string>;
   private published: PublishCommand[] = [];
+  private commands: AnyEventObject[] = [];
   private error: string | null = null;
   private state: string;
 
@@ -62,7 +65,10 @@ export class BehaviourRunner {
       clock,
       ...(start.snapshot === undefined ? {} : { snapshot: start.snapshot as never }),
     });
-    this.actor.on('publish', (event: PublishCommand) => this.published.push(event));
+    this.actor.on('*', (event: AnyEventObject) => {
+      if (event.type === 'publish') this.published.push(event as PublishCommand);
+      else this.commands.push(event);
+    });
     this.actor.subscribe({
       error: (error: unknown) => {
         this.error = error instanceof Error ? error.message : String(error);
@@ -122,9 +128,12 @@ export class BehaviourRunner {
     };
     const published = this.published;
     if (published.length > 0) this.published = [];
+    const commands = this.commands;
+    if (commands.length > 0) this.commands = [];
     return {
       transitions,
       published,
+      commands,
       state: this.state,
       status: this.error !== null ? 'error' : snapshot.status === 'done' ? 'done' : 'active',
       error: this.error,

@@ -44,6 +44,12 @@ export interface KernelServices {
   readonly watchdog: Watchdog;
   /** Delivers `event` to every component subscribed to `topic`. */
   publish(topic: string, event: AnyEventObject): void;
+  /** Delivers `event` to the component `actor`, or journals it as a dead letter. */
+  tell(actor: string, event: AnyEventObject): void;
+  /** Raises an incident on behalf of `actor` (see `IncidentLog`). */
+  incident(actor: string, kind: string, detail: string, data?: Readonly<Record<string, unknown>>): void;
+  /** What the application passed to `Runtime.start({ services })`, handed to component effects. */
+  readonly services: unknown;
   /** Journals an undeliverable message; the addressee, if any, is unaffected. */
   deadLetter(actor: string, state: string, event: string): void;
   /** Ask deadline for a forked step; a step still running then is treated as hung. */

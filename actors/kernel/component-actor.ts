@@ -7,7 +7,7 @@ import { BehaviourRunner } from './behaviour-runner';
 import type { BehaviourStart, StepResult } from './behaviour-runner';
 import type { ChildActor, ExitListener, KernelServices, ShutdownSpec } from './child';
 import type { TimerHandle } from './clock';
-import type { ComponentDefinition } from './component';
+import type { ComponentDefinition, ComponentEffects, EffectEnv } from './component';
 import type { ForkedStep } from './forked-runner';
 import { ActorNotFoundError, AskTimeoutError } from './errors';
 import { JournaledActor } from './journaled-actor';
@@ -48,6 +48,8 @@ interface Incarnation {
   readonly mailbox: Mailbox<Message>;
   readonly placement: MemoryPlacement | ForkedPlacement;
   readonly runner: BehaviourRunner | null;
+  /** The I/O side, for kinds that have one (memory placement only). */
+  effects: ComponentEffects | null;
   readonly timers: Map<string, { at: number; handle: TimerHandle }>;
   /** The deadlines object last armed (identity: XState keeps it when context.deadlines is untouched). */
   deadlines: Readonly<Record<string, number>> | null;
@@ -147,6 +149,7 @@ export class ComponentActor implements ChildActor {
       const incarnation =
         this.spec.placement === 'forked' ? await this.startForked(start) : await this.startMemory(start);
       this.incarnation = incarnation;
+      if (incarnation.effects?.start) await incarnation.effects.start();
       this.starts++;
       this.startedAt = this.kernel.clock.now();
       this.lifecycle.send({ type: 'sys.started' });
@@ -162,6 +165,8 @@ export class ComponentActor implements ChildActor {
       this.early = [];
       for (const event of early) incarnation.mailbox.post({ kind: 'event', event });
     } catch (error) {
+      const failed = this.incarnation;
+      if (failed && !failed.ended) this.end(failed);
       const reason = error instanceof Error ? error.message : String(error);
       for (const event of this.early) this.kernel.deadLetter(this.id, '', event.type);
       this.early = [];
@@ -256,16 +261,45 @@ export class ComponentActor implements ChildActor {
       uptimeMs: live && this.startedAt !== null ? now - this.startedAt : 0,
       missedHeartbeats: this.kernel.watchdog.missed(this.id),
       pid: live && incarnation.placement.placement === 'forked' ? incarnation.placement.pid : null,
-      summary: live ? (incarnation.runner ? incarnation.runner.summary() : incarnation.summary) : {},
+      summary: live ? this.summary(incarnation) : {},
     };
+  }
+
+  private summary(incarnation: Incarnation): Record<string, unknown> {
+    const own = incarnation.runner ? incarnation.runner.summary() : incarnation.summary;
+    const extra = incarnation.effects?.summary?.();
+    return extra ? { ...own, ...extra } : own;
   }
 
   private async startMemory(start: BehaviourStart): Promise<Incarnation> {
     const runner = new BehaviourRunner(this.spec.definition, start, this.kernel.clock);
     const placement = await this.kernel.host.spawnMemory(this.id, { initialize() {}, destroy() {} });
     const incarnation = this.newIncarnation(placement, runner);
+    const build = this.spec.definition.effects;
+    if (build) incarnation.effects = build(this.effectEnv(incarnation));
     this.apply(incarnation, runner.start(), undefined);
     return incarnation;
+  }
+
+  private effectEnv(incarnation: Incarnation): EffectEnv {
+    const { kernel, id } = this;
+    return {
+      id,
+      config: this.spec.config,
+      clock: kernel.clock,
+      logger: kernel.logger,
+      services: kernel.services,
+      state: () => incarnation.state,
+      send: (event) => {
+        if (incarnation.ended) return;
+        if (!incarnation.mailbox.post({ kind: 'event', event }))
+          kernel.deadLetter(id, incarnation.state, event.type);
+      },
+      tell: (actor, event) => kernel.tell(actor, event),
+      publish: (topic, event) => kernel.publish(topic, event),
+      record: (transition) => kernel.journal.record({ t: kernel.clock.now(), ...transition }),
+      incident: (kind, detail, data) => kernel.incident(id, kind, detail, data),
+    };
   }
 
   private async startForked(start: BehaviourStart): Promise<Incarnation> {
@@ -298,6 +332,7 @@ export class ComponentActor implements ChildActor {
     const incarnation: Incarnation = {
       placement,
       runner,
+      effects: null,
       timers: new Map(),
       deadlines: null,
       unwatch: () => {},
@@ -329,8 +364,9 @@ export class ComponentActor implements ChildActor {
     if (event.type === 'sys.fault.hang') return this.injectHang(incarnation);
     if (incarnation.runner) {
       const result = incarnation.runner.step(event);
-      if (result.deadLetter) this.kernel.deadLetter(this.id, incarnation.state, event.type);
-      else this.apply(incarnation, result, undefined);
+      if (!result.deadLetter) this.apply(incarnation, result, undefined);
+      else if (incarnation.effects?.handle) return this.offer(incarnation, event, message.reply);
+      else this.kernel.deadLetter(this.id, incarnation.state, event.type);
       message.reply?.({ state: incarnation.state, deadLetter: result.deadLetter });
       return;
     }
@@ -364,11 +400,37 @@ export class ComponentActor implements ChildActor {
       );
     }
     for (const command of result.published) this.kernel.publish(command.topic, command.event);
+    if (incarnation.effects) for (const command of result.commands) this.runEffect(incarnation, command);
     if (result.status === 'done') {
       this.exit(incarnation, 'normal', 'machine reached a final state');
       return;
     }
     this.arm(incarnation, result.deadlines);
+  }
+
+  /** Hands an event the machine does not accept to the effects; the mailbox waits for it. */
+  private async offer(
+    incarnation: Incarnation,
+    event: AnyEventObject,
+    reply: ((reply: AskReply) => void) | undefined,
+  ): Promise<void> {
+    const handled = await (incarnation.effects as ComponentEffects).handle?.(event);
+    if (!handled) this.kernel.deadLetter(this.id, incarnation.state, event.type);
+    reply?.({ state: incarnation.state, deadLetter: !handled });
+  }
+
+  private runEffect(incarnation: Incarnation, command: AnyEventObject): void {
+    const effects = incarnation.effects as ComponentEffects;
+    const crash = (error: unknown): void => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.fail(incarnation, `effect ${command.type} failed: ${message}`);
+    };
+    try {
+      const pending = effects.run(command);
+      if (pending) pending.catch(crash);
+    } catch (error) {
+      crash(error);
+    }
   }
 
   private arm(incarnation: Incarnation, deadlines: Readonly<Record<string, number>> | null): void {
@@ -445,6 +507,10 @@ export class ComponentActor implements ChildActor {
     if (incarnation.placement.placement === 'forked') incarnation.placement.kill();
   }
 
+  private stopFailed(error: unknown): void {
+    this.kernel.logger.warn({ actor: this.id, err: error }, 'component effects failed to stop');
+  }
+
   private end(incarnation: Incarnation): void {
     if (incarnation.ended) return;
     incarnation.ended = true;
@@ -454,6 +520,15 @@ export class ComponentActor implements ChildActor {
     incarnation.timers.clear();
     this.snapshots.capture();
     incarnation.runner?.stop();
+    const effects = incarnation.effects;
+    if (effects?.stop) {
+      try {
+        const stopped = effects.stop();
+        if (stopped) stopped.catch((error: unknown) => this.stopFailed(error));
+      } catch (error) {
+        this.stopFailed(error);
+      }
+    }
     void incarnation.placement.destroy();
   }
 }

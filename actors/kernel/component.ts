@@ -1,5 +1,7 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyEventObject, AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
 
 /** What a component's machine input is built from. */
 export interface ComponentInputArgs<TConfig> {
@@ -24,6 +26,9 @@ export interface ComponentInputArgs<TConfig> {
  * - **Publishing**: `emit({ type: 'publish', topic, event })` delivers `event` to every component
  *   subscribed to `topic`.
  * - **Faults**: `sys.fault.crash` and `sys.fault.hang` are handled by the host for every component.
+ * - **Effects**: any other emitted event is a command for the definition's {@link ComponentEffects}
+ *   (I/O: a venue call, a store write); answers come back as events in the mailbox. A kind with
+ *   effects runs in-process only (its I/O objects cannot cross a process boundary).
  */
 export interface ComponentDefinition<TConfig = unknown> {
   /** Registry name, e.g. `market-feed`. */
@@ -37,6 +42,54 @@ export interface ComponentDefinition<TConfig = unknown> {
   input(args: ComponentInputArgs<TConfig>): unknown;
   /** A small JSON-safe summary of the context for views (last price, average, …). */
   summary?(context: unknown): Record<string, unknown>;
+  /** Builds the I/O side of one incarnation; absent for a pure component. */
+  effects?(env: EffectEnv<TConfig>): ComponentEffects;
+}
+
+/** What a component's effects may use. Everything here goes through the kernel (clock, journal). */
+export interface EffectEnv<TConfig = unknown> {
+  readonly id: string;
+  readonly config: TConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** What the application passed to `Runtime.start({ services })` (venues, stores); opaque here. */
+  readonly services: unknown;
+  /** The component machine's current state, dotted (e.g. `REDUCING`). */
+  state(): string;
+  /** Posts an event to this component's own mailbox: how the outcome of I/O reaches the machine. */
+  send(event: AnyEventObject): void;
+  /** Delivers an event to another component; journaled as a dead letter if it is not running. */
+  tell(actor: string, event: AnyEventObject): void;
+  /** Delivers an event to every component subscribed to `topic`. */
+  publish(topic: string, event: AnyEventObject): void;
+  /**
+   * Journals a transition of a machine the effects run themselves (one order machine per order):
+   * the journal holds every transition of every machine, not only the component's own.
+   */
+  record(transition: { actor: string; machine: string; from: string; event: string; to: string }): void;
+  /** Raises an incident: journaled, logged, and kept for operators (`Runtime.incidents()`). */
+  incident(kind: string, detail: string, data?: Readonly<Record<string, unknown>>): void;
+}
+
+/**
+ * The I/O side of one incarnation of a component. A method that throws (or rejects) is a bug, not
+ * an expected failure: the incarnation crashes and its supervisor decides. Expected failures (a
+ * venue timeout) are turned into events with {@link EffectEnv.send}.
+ */
+export interface ComponentEffects {
+  /** Called once the machine has started (or resumed) and before any message is handled. */
+  start?(): void | Promise<void>;
+  /**
+   * Offered every event the machine does not accept, in mailbox order (requests for the I/O side,
+   * answers of I/O it ran itself); `true` = handled, otherwise it is a dead letter.
+   */
+  handle?(event: AnyEventObject): boolean | Promise<boolean>;
+  /** Carries out one command the machine emitted; commands run in emission order. */
+  run(command: AnyEventObject): void | Promise<void>;
+  /** Releases what `start` acquired (subscriptions, timers); awaited on stop and crash. */
+  stop?(): void | Promise<void>;
+  /** Extra figures for views, merged into the component's summary. */
+  summary?(): Record<string, unknown>;
 }
 
 /** Declares a component definition with its config type inferred from the schema. */

@@ -19,8 +19,14 @@ export class JournaledActor<TEmitted extends AnyEventObject = AnyEventObject> {
     private readonly journal: Journal,
     private readonly clock: Clock,
     input?: unknown,
+    /** A persisted snapshot ({@link persisted}) to resume from instead of starting afresh. */
+    snapshot?: unknown,
   ) {
-    this.actor = createActor(machine, { input, clock });
+    this.actor = createActor(machine, {
+      input,
+      clock,
+      ...(snapshot === undefined ? {} : { snapshot: snapshot as never }),
+    });
     this.actor.on('*', (event: TEmitted) => this.emitted.push(event));
     this.actor.start();
     this.current = statePath(this.actor.getSnapshot().value);
@@ -34,6 +40,16 @@ export class JournaledActor<TEmitted extends AnyEventObject = AnyEventObject> {
   /** Current context. */
   get context(): unknown {
     return this.actor.getSnapshot().context;
+  }
+
+  /** JSON-safe persisted snapshot, to resume from after a restart. */
+  persisted(): unknown {
+    return this.actor.getPersistedSnapshot();
+  }
+
+  /** Whether the machine has a state tagged `tag` active. */
+  hasTag(tag: string): boolean {
+    return this.actor.getSnapshot().hasTag(tag) as boolean;
   }
 
   /** Whether the machine would take a transition for this event in its current state. */

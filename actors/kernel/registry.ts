@@ -30,6 +30,11 @@ export class ComponentRegistry {
     return entry;
   }
 
+  /** Whether a kind does I/O through effects and therefore runs in-process only. */
+  inProcessOnly(kind: string): boolean {
+    return this.get(kind).definition.effects !== undefined;
+  }
+
   /** Registered kinds. */
   kinds(): string[] {
     return [...this.entries.keys()];

@@ -26,6 +26,8 @@ import type { ComponentConfig, SupervisorConfig, SystemConfig } from './system-c
 import { parseSystemConfig } from './system-config';
 import type { HealthView, MachineGraph, SystemTreeView, SystemView } from './system-view';
 import { Watchdog } from './watchdog';
+import { IncidentLog } from './incidents';
+import type { Incident } from './incidents';
 
 /** Options of {@link Runtime.start}. */
 export interface RuntimeOptions {
@@ -42,6 +44,8 @@ export interface RuntimeOptions {
   readonly stepTimeoutMs?: number;
   /** Context-only snapshot changes are saved at most this often (state changes at once). */
   readonly snapshotIntervalMs?: number;
+  /** Handed to every component's effects (`EffectEnv.services`): venues, execution store, … */
+  readonly services?: unknown;
 }
 
 /** Key of the persisted system record (halt survives restarts). */
@@ -80,6 +84,7 @@ export class Runtime implements SystemView {
     /** Subscribers by topic, filled while the tree is built. */
     private readonly topics: Map<string, ComponentActor[]>,
     private readonly forceMemory: boolean,
+    private readonly incidentLog: IncidentLog,
   ) {
     this.instance = config.instance;
     this.startedAt = kernel.clock.now();
@@ -102,6 +107,8 @@ export class Runtime implements SystemView {
     });
     const watchdog = new Watchdog(clock, config.heartbeat);
     const topics = new Map<string, ComponentActor[]>();
+    const incidents = new IncidentLog(journal, clock, logger);
+    let tell: (actor: string, event: AnyEventObject) => void = () => {};
     const kernel: KernelServices = {
       clock,
       journal,
@@ -115,11 +122,23 @@ export class Runtime implements SystemView {
       publish: (topic, event) => {
         for (const subscriber of topics.get(topic) ?? []) subscriber.deliver(event);
       },
+      tell: (actor, event) => tell(actor, event),
+      incident: (actor, kind, detail, data) => void incidents.raise(actor, kind, detail, data),
+      services: options.services,
       deadLetter: (actor, state, event) =>
         journal.record({ t: clock.now(), actor, machine: 'dead-letter', from: state, event, to: state }),
     };
     const system = new JournaledActor(systemMachine, 'system', journal, clock);
-    const runtime = new Runtime(config, kernel, system, registry, topics, options.placement === 'memory');
+    const runtime = new Runtime(
+      config,
+      kernel,
+      system,
+      registry,
+      topics,
+      options.placement === 'memory',
+      incidents,
+    );
+    tell = (actor, event) => runtime.send(actor, event);
     runtime.root = runtime.build(config.root) as SupervisorActor;
     runtime.root.onExit((_reason, detail) => void runtime.halt(`root supervisor gave up: ${detail}`));
     store.onStatus((status) => {
@@ -205,6 +224,11 @@ export class Runtime implements SystemView {
     } finally {
       release();
     }
+  }
+
+  /** Incidents raised in this process, oldest first (optionally of one `kind`). */
+  incidents(kind?: string): Incident[] {
+    return this.incidentLog.list(kind);
   }
 
   /** A component actor by id (specs and tools). */

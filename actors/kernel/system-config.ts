@@ -105,7 +105,11 @@ export type SystemConfigInput = z.input<typeof systemConfigSchema>;
  */
 export function parseSystemConfig(
   raw: unknown,
-  kinds: { has(kind: string): boolean; validate(kind: string, config: unknown): string[] },
+  kinds: {
+    has(kind: string): boolean;
+    validate(kind: string, config: unknown): string[];
+    inProcessOnly?(kind: string): boolean;
+  },
 ): SystemConfig {
   const parsed = systemConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -126,6 +130,8 @@ export function parseSystemConfig(
       issues.push(`${path}.kind: unknown component kind "${node.kind}"`);
       return;
     }
+    if (node.placement === 'forked' && kinds.inProcessOnly?.(node.kind))
+      issues.push(`${path}.placement: kind "${node.kind}" does I/O in-process and cannot be forked`);
     for (const problem of kinds.validate(node.kind, node.config)) issues.push(`${path}.config${problem}`);
   };
   visit(parsed.data.root, 'root');
