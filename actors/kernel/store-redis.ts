@@ -299,6 +299,23 @@ export class RedisStore implements Store {
     await this.run((client) => client.set(this.keys.kv(key), raw));
   }
 
+  /**
+   * Runs `call` on this store's connection, for stores layered over it (the trading
+   * `RedisExecutionStore`), with the same failure model as every method here: rejects at once with
+   * {@link StoreUnavailableError} while Redis is down or not connected (nothing is queued), and a
+   * lost connection or the command deadline during `call` rejects with it too; Redis's own error
+   * replies pass through. Why a callback rather than the client: `connect()` makes a new client
+   * each time, and a caller holding an old one would write to a closed connection.
+   *
+   * @example
+   * ```ts
+   * const raw = await store.withConnection((redis) => redis.get('predator:main:exec:order:pd-x'));
+   * ```
+   */
+  withConnection<T>(call: (client: Redis) => Promise<T>): Promise<T> {
+    return this.run(call);
+  }
+
   private createClient(): Redis {
     const client: Redis = new Redis(this.rawUrl, {
       lazyConnect: true,

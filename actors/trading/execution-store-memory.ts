@@ -1,0 +1,133 @@
+import { DEFAULT_FILLS_CAP, DEFAULT_QUERY_LIMIT, fillMatches, newestOrderFirst } from './execution-store';
+import type {
+  ExecutionStore,
+  ExecutionStoreOptions,
+  FillQuery,
+  FillRecord,
+  IntentRecord,
+  OrderQuery,
+  OrderRecord,
+} from './execution-store';
+
+/** A stored order: its JSON and the fields queries look at. */
+type OrderRow = Pick<OrderRecord, 'clientOrderId' | 'engine' | 'terminal' | 't'> & { readonly json: string };
+
+/** A stored fill: its JSON and the parsed record queries filter on. */
+interface FillRow {
+  readonly json: string;
+  readonly record: FillRecord;
+}
+
+/**
+ * The execution store in this process's memory, for the embedded (non-durable) kernel store.
+ * Every method runs to completion without awaiting, so `recordIntent` is atomic by construction.
+ * Records are kept as JSON and parsed again on every read, so it answers exactly as
+ * `RedisExecutionStore` does (an `undefined` property is dropped) and a caller mutating what it
+ * passed in or got back changes nothing stored.
+ *
+ * Trusts its input: build it with `createExecutionStore`, which validates every record first.
+ *
+ * @example
+ * ```ts
+ * const exec = new MemoryExecutionStore();
+ * if ((await exec.recordIntent(intent, pending)) === 'written') await exec.saveOrder(submitted, { clearOutbox: true });
+ * ```
+ */
+export class MemoryExecutionStore implements ExecutionStore {
+  private readonly fillsCap: number;
+  private readonly intents = new Map<string, string>();
+  private readonly orderRows = new Map<string, OrderRow>();
+  /** Outbox entries by intent id: the admission time orders them, the engine filters them. */
+  private readonly outboxRows = new Map<string, { readonly t: number; readonly engine: string }>();
+  private fillRows: FillRow[] = [];
+  /** Index of the oldest kept fill in `fillRows`; trimming moves it instead of shifting the array. */
+  private head = 0;
+  private readonly fillIds = new Set<string>();
+
+  constructor(options: ExecutionStoreOptions = {}) {
+    this.fillsCap = options.fillsCap ?? DEFAULT_FILLS_CAP;
+  }
+
+  async recordIntent(intent: IntentRecord, order: OrderRecord): Promise<'written' | 'exists'> {
+    const id = intent.intent.intentId;
+    if (this.intents.has(id)) return 'exists';
+    // Both encoded before either is stored: a record JSON refuses must leave nothing behind.
+    const [intentJson, orderJson] = [JSON.stringify(intent), JSON.stringify(order)];
+    this.intents.set(id, intentJson);
+    this.putOrder(order, orderJson);
+    this.outboxRows.set(id, { t: intent.t, engine: intent.intent.engine });
+    return 'written';
+  }
+
+  async saveOrder(order: OrderRecord, options: { readonly clearOutbox?: boolean } = {}): Promise<void> {
+    this.putOrder(order);
+    // A terminal order can never be sent, so it must not stay in the outbox either.
+    if (options.clearOutbox === true || order.terminal) this.outboxRows.delete(order.intentId);
+  }
+
+  async appendFill(fill: FillRecord): Promise<'recorded' | 'duplicate'> {
+    if (this.fillIds.has(fill.fillId)) return 'duplicate';
+    const json = JSON.stringify(fill);
+    this.fillIds.add(fill.fillId);
+    this.fillRows.push({ json, record: JSON.parse(json) as FillRecord });
+    while (this.fillRows.length - this.head > this.fillsCap) {
+      this.fillIds.delete((this.fillRows[this.head] as FillRow).record.fillId);
+      this.head += 1;
+    }
+    if (this.head > this.fillsCap) {
+      this.fillRows = this.fillRows.slice(this.head);
+      this.head = 0;
+    }
+    return 'recorded';
+  }
+
+  async intent(intentId: string): Promise<IntentRecord | undefined> {
+    const json = this.intents.get(intentId);
+    return json === undefined ? undefined : (JSON.parse(json) as IntentRecord);
+  }
+
+  async order(clientOrderId: string): Promise<OrderRecord | undefined> {
+    const row = this.orderRows.get(clientOrderId);
+    return row === undefined ? undefined : (JSON.parse(row.json) as OrderRecord);
+  }
+
+  async orders(query: OrderQuery = {}): Promise<OrderRecord[]> {
+    const live: OrderRow[] = [];
+    const terminal: OrderRow[] = [];
+    for (const row of this.orderRows.values()) {
+      if (query.engine !== undefined && row.engine !== query.engine) continue;
+      (row.terminal ? terminal : live).push(row);
+    }
+    const picked: OrderRow[] = [];
+    if (query.live !== false) picked.push(...live.sort(newestOrderFirst).slice(0, query.limit));
+    if (query.live !== true) {
+      picked.push(...terminal.sort(newestOrderFirst).slice(0, query.limit ?? DEFAULT_QUERY_LIMIT));
+    }
+    return picked
+      .sort(newestOrderFirst)
+      .slice(0, query.limit)
+      .map((row) => JSON.parse(row.json) as OrderRecord);
+  }
+
+  async outbox(engine?: string): Promise<IntentRecord[]> {
+    return [...this.outboxRows.entries()]
+      .filter(([, row]) => engine === undefined || row.engine === engine)
+      .sort(([a, x], [b, y]) => (x.t !== y.t ? x.t - y.t : a < b ? -1 : a > b ? 1 : 0))
+      .map(([id]) => JSON.parse(this.intents.get(id) as string) as IntentRecord);
+  }
+
+  async fills(query: FillQuery = {}): Promise<FillRecord[]> {
+    const limit = query.limit ?? DEFAULT_QUERY_LIMIT;
+    const newestFirst: FillRecord[] = [];
+    for (let i = this.fillRows.length - 1; i >= this.head && newestFirst.length < limit; i--) {
+      const row = this.fillRows[i] as FillRow;
+      if (fillMatches(row.record, query)) newestFirst.push(JSON.parse(row.json) as FillRecord);
+    }
+    return newestFirst.reverse();
+  }
+
+  private putOrder(order: OrderRecord, json = JSON.stringify(order)): void {
+    const { clientOrderId, engine, terminal, t } = order;
+    this.orderRows.set(clientOrderId, { clientOrderId, engine, terminal, t, json });
+  }
+}
