@@ -3,12 +3,14 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Clock } from '../actors/kernel/clock';
 import type { SystemView } from '../actors/kernel/system-view';
+import type { TradingReadModel } from '../actors/trading/read-model';
 import { accessLog } from './access-log';
 import { NotFoundError, errorHandler } from './errors';
 import { journalRoutes } from './routes/journal';
 import { machineRoutes } from './routes/machines';
 import { streamRoutes } from './routes/stream';
 import { systemRoutes } from './routes/system';
+import { tradingRoutes } from './routes/trading';
 import { allowedHosts, localCors, readOnly, securityHeaders } from './security';
 import type { SseOptions } from './sse';
 import { DEFAULT_SSE_OPTIONS, SseStreams } from './sse';
@@ -18,6 +20,8 @@ import { serveDashboard } from './static';
 export interface AppOptions {
   /** The running system, read-only. */
   readonly view: SystemView;
+  /** Positions, orders, fills and PnL under `/api/trading`; without it those routes answer 404. */
+  readonly trading?: TradingReadModel;
   /** Times keep-alives and requests. */
   readonly clock: Clock;
   readonly logger: Logger;
@@ -45,9 +49,9 @@ function apiNotFound(): Middleware {
 }
 
 /**
- * The gateway's Koa application: a read-only JSON API over a {@link SystemView} under `/api`, an
- * event stream of transitions, and the built dashboard at `/`. No listening here; see
- * `startGateway`.
+ * The gateway's Koa application: a read-only JSON API over a {@link SystemView} (and, when the
+ * instance trades, a {@link TradingReadModel}) under `/api`, an event stream of transitions, and the
+ * built dashboard at `/`. No listening here; see `startGateway`.
  *
  * @example
  * ```ts
@@ -87,6 +91,7 @@ export function createApp(options: AppOptions): Koa {
     systemRoutes(view),
     journalRoutes(view),
     machineRoutes(view),
+    tradingRoutes(options.trading),
     streamRoutes({ view, clock, logger, streams, sse }),
   ]) {
     app.use(router.routes());

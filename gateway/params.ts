@@ -12,6 +12,28 @@ export const actorParam = z
   .string({ error: ACTOR_EXPECTED })
   .regex(ACTOR_ID_PATTERN, { error: ACTOR_EXPECTED });
 
+/** Names of engines, strategies and symbols as filters take them: `mm`, `maker-1`, `BTCUSDT`. */
+export const NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * A name (`engine`, `strategy`, `symbol`) as a query parameter; `what` says which in the error.
+ *
+ * @example
+ * ```ts
+ * const query = new QueryParser({ engine: nameParam('an engine name').optional() });
+ * // `?engine=a b` → 400 `engine: expected an engine name of letters, digits and _ . : - (1 to 128 characters)`
+ * ```
+ */
+export function nameParam(what: string) {
+  const expected = `expected ${what} of letters, digits and _ . : - (1 to 128 characters)`;
+  return z.string({ error: expected }).regex(NAME_PATTERN, { error: expected });
+}
+
+/** `true` or `false`, parsed to a boolean. */
+export function booleanParam() {
+  return choiceParam(['true', 'false']).transform((value) => value === 'true');
+}
+
 /** What an integer parameter from `min` to `max` expects, in words. */
 export function integerExpected(min: number, max: number = Number.MAX_SAFE_INTEGER): string {
   return max === Number.MAX_SAFE_INTEGER

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Clock } from '../actors/kernel/clock';
 import { ConfigError } from '../actors/kernel/errors';
 import type { SystemView } from '../actors/kernel/system-view';
+import type { TradingReadModel } from '../actors/trading/read-model';
 import { createApp } from './app';
 import type { SseOptions } from './sse';
 import { SseStreams } from './sse';
@@ -20,6 +21,8 @@ const CLOSE_GRACE_MS = 5_000;
 /** What {@link startGateway} needs. */
 export interface GatewayOptions {
   readonly view: SystemView;
+  /** The trading read model, when this instance trades; `/api/trading/*` answers 404 without it. */
+  readonly trading?: TradingReadModel;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Bind address; `127.0.0.1` unless told otherwise. Anything else is logged as a warning. */
@@ -73,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     clock: options.clock,
     logger: options.logger,
     streams,
+    ...(options.trading === undefined ? {} : { trading: options.trading }),
     ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
     ...(options.sse === undefined ? {} : { sse: options.sse }),
     ...(loopback ? { allowedHosts: ['127.0.0.1', 'localhost', '[::1]', host] } : {}),

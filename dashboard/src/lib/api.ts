@@ -1,5 +1,8 @@
 import type { JournalEntry } from '../../../actors/kernel/journal-entry';
 import type { HealthView, MachineGraph, SystemTreeView } from '../../../actors/kernel/system-view';
+import type { FillRecord, OrderRecord } from '../../../actors/trading/execution-store';
+import type { PositionView } from '../../../actors/trading/portfolio-position';
+import type { EngineView, PnlReport } from '../../../actors/trading/read-model';
 
 /** Which machine of a component a graph shows; supervisors and the system have only one. */
 export type MachineKind = 'behaviour' | 'lifecycle';
@@ -39,7 +42,7 @@ async function errorMessage(response: Response): Promise<string> {
   return typeof message === 'string' ? message : `${response.status} ${response.statusText}`.trim();
 }
 
-function query(params: Record<string, string | number | undefined>): string {
+function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
   const text = search.toString();
@@ -69,4 +72,42 @@ export async function fetchJournal(
 export function fetchGraph(actor: string, machine: MachineKind, signal?: AbortSignal): Promise<MachineGraph> {
   const params = query({ machine: machine === 'lifecycle' ? 'lifecycle' : undefined });
   return getJson<MachineGraph>(`/api/machines/${encodeURIComponent(actor)}/graph${params}`, signal);
+}
+
+/** An order as `GET /api/trading/orders` answers it: without the order machine's snapshot. */
+export type OrderSummary = Omit<OrderRecord, 'snapshot'>;
+
+/** `GET /api/trading/engines`; a 404 {@link ApiError} when the instance runs no trading. */
+export async function fetchEngines(signal?: AbortSignal): Promise<EngineView[]> {
+  return (await getJson<{ engines: EngineView[] }>('/api/trading/engines', signal)).engines;
+}
+
+/** `GET /api/trading/positions`: netted per symbol, of the instance or one engine. */
+export async function fetchPositions(
+  params: { engine?: string; strategy?: string },
+  signal?: AbortSignal,
+): Promise<PositionView[]> {
+  const body = await getJson<{ positions: PositionView[] }>(`/api/trading/positions${query(params)}`, signal);
+  return body.positions;
+}
+
+/** `GET /api/trading/orders`: newest first; `live: true` only orders without an outcome. */
+export async function fetchOrders(
+  params: { engine?: string; live?: boolean; limit?: number },
+  signal?: AbortSignal,
+): Promise<OrderSummary[]> {
+  return (await getJson<{ orders: OrderSummary[] }>(`/api/trading/orders${query(params)}`, signal)).orders;
+}
+
+/** `GET /api/trading/fills`: the most recent `limit` matching fills, oldest first. */
+export async function fetchFills(
+  params: { engine?: string; strategy?: string; symbol?: string; since?: number; limit?: number },
+  signal?: AbortSignal,
+): Promise<FillRecord[]> {
+  return (await getJson<{ fills: FillRecord[] }>(`/api/trading/fills${query(params)}`, signal)).fills;
+}
+
+/** `GET /api/trading/pnl`: PnL of the instance, each engine and strategy, equity and its curve. */
+export function fetchPnl(signal?: AbortSignal): Promise<PnlReport> {
+  return getJson<PnlReport>('/api/trading/pnl', signal);
 }

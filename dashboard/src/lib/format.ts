@@ -35,3 +35,31 @@ export function formatValue(value: unknown, max = 48): string {
   else text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** An amount with exactly `decimals` decimals and thousands separators: `10,022.55`. */
+export function formatAmount(value: number | null | undefined, decimals = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** A PnL figure with its sign: `+14.55`, `-2.00`, `0.00`. */
+export function formatSigned(value: number | null | undefined, decimals = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+    signDisplay: 'exceptZero',
+  });
+}
+
+/** A quantity or price as exact as it came, up to 8 decimals: `0.05`, `30,200`. */
+export function formatQty(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { maximumFractionDigits: 8 });
+}
+
+/** `gain`, `loss` or `flat`: the tone of a signed figure. */
+export function signTone(value: number | null | undefined): 'gain' | 'loss' | 'flat' {
+  if (value === null || value === undefined || value === 0 || !Number.isFinite(value)) return 'flat';
+  return value > 0 ? 'gain' : 'loss';
+}

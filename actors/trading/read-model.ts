@@ -1,0 +1,41 @@
+import type { FillQuery, FillRecord, OrderQuery, OrderRecord, TradingMode } from './execution-store';
+import type { EquityCurveView } from './portfolio-equity';
+import type { PositionView } from './portfolio-position';
+import type { EquityView, PnlView } from './portfolio-views';
+
+/** One engine as the trading views show it. */
+export interface EngineView {
+  readonly engine: string;
+  readonly mode: TradingMode;
+  readonly venue: string;
+  /** `ACTIVE`, `REDUCING` or `HALTED`. */
+  readonly tradingState: string;
+  readonly strategies: readonly {
+    readonly strategy: string;
+    readonly kind: string;
+    readonly symbol: string;
+  }[];
+}
+
+/** PnL of the instance and of each engine and strategy that has traded. */
+export interface PnlReport {
+  readonly valuationAsset: string;
+  readonly instance: PnlView;
+  readonly engines: readonly ({ readonly engine: string } & PnlView)[];
+  readonly strategies: readonly ({ readonly engine: string; readonly strategy: string } & PnlView)[];
+  readonly equity: EquityView;
+  readonly curve: EquityCurveView;
+}
+
+/**
+ * What the gateway and the dashboard read about trading. Read-only: nothing here changes state.
+ * The running instance implements it over the portfolio and the execution store.
+ */
+export interface TradingReadModel {
+  engines(): EngineView[];
+  /** Positions netted per symbol, of the instance or an engine or a strategy. */
+  positions(scope?: { readonly engine?: string; readonly strategy?: string }): PositionView[];
+  orders(query?: OrderQuery): Promise<OrderRecord[]>;
+  fills(query?: FillQuery): Promise<FillRecord[]>;
+  pnl(): PnlReport;
+}
