@@ -7,18 +7,33 @@ import { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
 import { RedisStore } from '../../actors/kernel/store-redis';
-import { sampleConfig } from '../../actors/sample/sample-config';
+import { Rng } from '../../actors/kernel/rng';
+import { VenueError } from '../../actors/venues/sim-venue-errors';
+import { buildTrading } from '../../actors/trading/build-trading';
+import type { Trading } from '../../actors/trading/build-trading';
 import { startGateway } from '../../gateway';
 import { UsageError, intFlag, parseFlags } from '../usage';
+import { isSystemSpec, resolveTradingConfig } from './start-trading';
 
 const DASHBOARD = path.join(__dirname, '..', '..', 'dashboard', 'dist');
 
-/** `predator start [--config FILE] [--redis URL] [--port N]`: runs until SIGINT/SIGTERM. */
+/**
+ * `predator start [--config FILE] [--redis URL] [--port N] [--mode shadow|live] [--venue V]
+ * [--venue-url URL]`: runs until SIGINT/SIGTERM. A config with a `root` tree is a kernel system
+ * spec (the sample components); anything else is a trading config (default: two engines in shadow).
+ */
 export async function runStartCommand(argv: readonly string[]): Promise<number> {
+  if (argv.some((a) => /^--api-(key|secret)(=|$)/.test(a)))
+    throw new UsageError(
+      'API keys are never taken from the command line (they would show in ps and shell history): set PREDATOR_API_KEY and PREDATOR_API_SECRET, or put them in the config file',
+    );
   const flags = parseFlags(argv, {
     config: { type: 'string' },
     redis: { type: 'string' },
     port: { type: 'string' },
+    mode: { type: 'string' },
+    venue: { type: 'string' },
+    'venue-url': { type: 'string' },
   });
   const port =
     flags.port !== undefined
@@ -27,25 +42,53 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
   const logger = createLogger();
   const clock = new RealClock();
 
-  let raw: unknown = sampleConfig();
-  if (flags.config !== undefined) raw = readConfigFile(flags.config);
-
-  const redisUrl = flags.redis ?? process.env.REDIS_URL;
-  const instance = instanceOf(raw);
-  let store: Store;
-  if (redisUrl) {
-    store = new RedisStore({ url: redisUrl, instance, clock });
-  } else {
-    store = new MemoryStore({ instance });
-  }
+  const raw: unknown = flags.config === undefined ? undefined : readConfigFile(flags.config);
+  const kernelOnly = isSystemSpec(raw);
+  if (kernelOnly && (flags.mode ?? flags.venue ?? flags['venue-url']) !== undefined)
+    throw new UsageError('--mode, --venue and --venue-url apply to a trading config, not a system spec');
 
   let runtime: Runtime;
+  let trading: Trading | undefined;
+  let store: Store;
+  let instance: string;
   try {
-    runtime = await Runtime.start({ config: raw, clock, store, logger });
+    const tradingConfig = kernelOnly
+      ? undefined
+      : resolveTradingConfig(
+          raw,
+          { mode: flags.mode, venue: flags.venue, venueUrl: flags['venue-url'] },
+          process.env,
+        );
+    instance = tradingConfig?.instance ?? instanceOf(raw);
+    const redisUrl = flags.redis ?? process.env.REDIS_URL;
+    store = redisUrl ? new RedisStore({ url: redisUrl, instance, clock }) : new MemoryStore({ instance });
+    if (tradingConfig) {
+      trading = await buildTrading(tradingConfig, {
+        clock,
+        rng: new Rng(tradingConfig.seed).stream('trading'),
+        store,
+        logger,
+      });
+      runtime = await Runtime.start({
+        config: trading.system,
+        clock,
+        store,
+        logger,
+        registry: trading.registry,
+        services: trading.services,
+      });
+    } else {
+      runtime = await Runtime.start({ config: raw, clock, store, logger });
+    }
   } catch (error) {
+    await trading?.close();
     if (error instanceof ConfigError) {
       console.error(`predator: ${error.message}`);
       return 2;
+    }
+    if (error instanceof VenueError) {
+      console.error(`predator: the venue failed at start: ${error.message}. Nothing was started.`);
+      return 1;
     }
     if (error instanceof StoreUnavailableError) {
       console.error(`predator: cannot reach Redis at ${error.url}: ${error.message}. Nothing was started.`);
@@ -59,12 +102,18 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
       'no Redis configured (--redis or REDIS_URL): using the in-process store; state is NOT durable',
     );
   }
-  const gateway = await startGateway({ view: runtime, clock, logger, port, staticDir: DASHBOARD }).catch(
-    async (error: unknown) => {
-      await runtime.stop();
-      throw error;
-    },
-  );
+  const gateway = await startGateway({
+    view: runtime,
+    clock,
+    logger,
+    port,
+    staticDir: DASHBOARD,
+    ...(trading ? { trading: trading.readModel } : {}),
+  }).catch(async (error: unknown) => {
+    await runtime.stop();
+    await trading?.close();
+    throw error;
+  });
   logger.info({ url: gateway.url, instance }, 'Predator is running');
   console.log(`Predator running: dashboard and API on ${gateway.url} (Ctrl-C to stop)`);
 
@@ -80,6 +129,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
       void gateway
         .close()
         .then(() => runtime.stop())
+        .then(() => trading?.close())
         .then(
           () => resolve(0),
           (error: unknown) => {

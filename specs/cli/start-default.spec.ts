@@ -3,29 +3,48 @@ import type { SystemTreeView } from '../../actors/kernel/system-view';
 import { spawnPredator, waitForRunning } from '../helpers/predator-process';
 import { componentsOf } from '../helpers/sample-tree';
 
-test('predator start runs the default tree with its forked worker, and SIGINT stops it cleanly', async (t) => {
+test('predator start runs two engines in shadow on three simulated symbols, and SIGINT stops it cleanly', async (t) => {
   // Started as a user would: plain node, no TypeScript loader inherited from the test runner.
   const proc = spawnPredator(['start', '--port', '0'], { t, env: { NODE_OPTIONS: '', LOG_LEVEL: 'warn' } });
   const url = await waitForRunning(proc);
   const tree = (await (await fetch(`${url}/api/system`)).json()) as SystemTreeView;
   t.is(tree.state, 'running');
-  const worker = componentsOf(tree).find((c) => c.id === 'worker');
-  t.is(worker?.placement, 'forked');
-  t.is(worker?.lifecycle, 'running');
-  t.true(typeof worker?.pid === 'number' && worker.pid !== proc.pid);
+  const components = componentsOf(tree);
   t.deepEqual(
-    componentsOf(tree).map((c) => c.lifecycle),
-    ['running', 'running', 'running', 'running'],
+    components.map((c) => `${c.id}:${c.kind}`),
+    [
+      'md-btcusdt:market-data',
+      'md-ethusdt:market-data',
+      'md-solusdt:market-data',
+      'maker:engine',
+      'mm-btc:strategy',
+      'mm-eth:strategy',
+      'mm-sol:strategy',
+      'trend:engine',
+      'trend-btc:strategy',
+    ],
+  );
+  t.true(components.every((c) => c.lifecycle === 'running'));
+  const engines = (await (await fetch(`${url}/api/trading/engines`)).json()) as {
+    engines: { engine: string; mode: string; venue: string }[];
+  };
+  t.deepEqual(
+    engines.engines.map((e) => [e.engine, e.mode, e.venue]),
+    [
+      ['maker', 'shadow', 'sim'],
+      ['trend', 'shadow', 'sim'],
+    ],
   );
   proc.signal('SIGINT');
   const exit = await proc.exited;
   t.is(exit.code, 0);
   t.notRegex(exit.stdout, /component crashed/);
-  let workerGone = false;
-  try {
-    process.kill(worker?.pid as number, 0);
-  } catch {
-    workerGone = true;
-  }
-  t.true(workerGone, 'the forked worker process ended with the runtime');
+});
+
+test('predator start refuses API keys on the command line and starts nothing', async (t) => {
+  const proc = spawnPredator(['start', '--port', '0', '--api-key', 'k'], { t, env: { LOG_LEVEL: 'warn' } });
+  const exit = await proc.exited;
+  t.is(exit.code, 2);
+  t.regex(exit.stderr, /never taken from the command line/);
+  t.notRegex(exit.stdout, /Predator running/);
 });

@@ -1,0 +1,482 @@
+import type { AnyEventObject } from 'xstate';
+import type { OrderCommand, OrderEvent, OrderPolicy } from '../../machines/order.machine';
+import type { TradingStateValue } from '../../machines/trading-state.machine';
+import type { TimerHandle } from '../kernel/clock';
+import type { EffectEnv } from '../kernel/component';
+import type { Venue } from '../venues/venue';
+import { clientOrderId } from './client-order-id';
+import { cancelOrder, checkOrder, fetchFills, queryOrder, submitOrder } from './execution-venue';
+import type { ExecutionStore, FillRecord, OrderRecord, TradingMode } from './execution-store';
+import { OrderSlot } from './order-slot';
+import type { OrderStep } from './order-slot';
+import type { Portfolio } from './portfolio';
+import type { OpenQuantity, RecentOrder } from './risk-decision';
+import { checkIntent, recordAdmitted } from './risk-engine';
+import type { RiskEngineConfig } from './risk-engine.config';
+import type { Fill, Instrument, Intent, VenueOrder } from './types';
+
+/** What one engine's execution works with. */
+export interface ExecutionOptions {
+  readonly instance: string;
+  readonly engine: string;
+  readonly mode: TradingMode;
+  readonly venueName: string;
+  /** The venue orders go to: the real one in `live`, the fill model in `shadow`. */
+  readonly venue: Venue;
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  readonly store: ExecutionStore;
+  readonly portfolio: Portfolio;
+  readonly risk: RiskEngineConfig;
+  readonly policy: OrderPolicy;
+  /** How often working orders are polled for fills and outcomes (clock ms). */
+  readonly pollMs: number;
+  /** Latest mids by symbol, from accepted books. */
+  readonly mids: () => Readonly<Record<string, number>>;
+  readonly env: EffectEnv;
+  /**
+   * The shadow fill model was built in this process: orders from a previous process are not in
+   * it, so they end (cancelled, or resolved as absent) instead of being checked forever.
+   */
+  readonly shadowFresh?: boolean;
+}
+
+/** Events execution handles, all through the engine's serial mailbox. */
+export type ExecutionEvent =
+  | { type: 'intent.proposed'; intent: Intent }
+  | { type: 'intent.cancel'; intentId: string; t: number }
+  | { type: 'exec.order'; clientOrderId: string; event: OrderEvent }
+  | { type: 'exec.venueOrder'; order: VenueOrder }
+  | { type: 'exec.fills'; fills: readonly Fill[] }
+  | { type: 'exec.poll' };
+
+const EXECUTION_EVENTS = new Set([
+  'intent.proposed',
+  'intent.cancel',
+  'exec.order',
+  'exec.venueOrder',
+  'exec.fills',
+  'exec.poll',
+]);
+
+/** A terminal order is kept this long for fills that race its outcome. */
+const LATE_FILL_GRACE_MS = 60_000;
+
+/**
+ * One engine's execution: pre-trade risk, then the intent and its outbox entry written atomically
+ * before anything reaches the venue, one journaled order machine per order, in-flight checks of
+ * unknown outcomes, fills into the portfolio. The client order id is derived from the instance and
+ * the intent id, so no path can place a second order for one intent; an order whose outcome is
+ * unknown is only ever queried, never sent again.
+ */
+export class Execution {
+  private readonly slots = new Map<string, OrderSlot>();
+  private readonly closedAt = new Map<string, number>();
+  private readonly timers = new Map<string, Map<string, TimerHandle>>();
+  private readonly saves = new Map<string, Promise<void>>();
+  private recent: RecentOrder[] = [];
+  private pollTimer: TimerHandle | null = null;
+  private stopped = false;
+  private readonly counts = { admitted: 0, denied: 0, fills: 0, rejected: 0, unknown: 0 };
+  private lastDenial: string | null = null;
+
+  constructor(private readonly o: ExecutionOptions) {}
+
+  /** Resumes stored orders, then starts polling. */
+  async start(): Promise<void> {
+    const stored = await this.o.store.orders({ engine: this.o.engine, live: true });
+    for (const record of stored) this.resume(record);
+    this.schedulePoll();
+  }
+
+  /** Stops timers and order machines; stored state is what a restart resumes from. */
+  stop(): void {
+    this.stopped = true;
+    if (this.pollTimer) this.o.env.clock.clearTimeout(this.pollTimer);
+    for (const cid of this.timers.keys()) this.disarm(cid);
+    for (const slot of this.slots.values()) slot.stop();
+  }
+
+  /** Handles an execution event; `false` for any other event. */
+  async handle(event: AnyEventObject): Promise<boolean> {
+    if (!EXECUTION_EVENTS.has(event.type)) return false;
+    const e = event as ExecutionEvent;
+    switch (e.type) {
+      case 'intent.proposed':
+        await this.propose(e.intent);
+        break;
+      case 'intent.cancel':
+        this.cancelIntent(e.intentId, e.t);
+        break;
+      case 'exec.order': {
+        const slot = this.slots.get(e.clientOrderId);
+        if (slot) this.apply(slot, e.event);
+        break;
+      }
+      case 'exec.venueOrder':
+        this.learn(e.order);
+        break;
+      case 'exec.fills':
+        this.onFills(e.fills);
+        break;
+      case 'exec.poll':
+        this.poll();
+        break;
+    }
+    return true;
+  }
+
+  /** Figures for views. */
+  summary(): Record<string, unknown> {
+    let live = 0;
+    for (const slot of this.slots.values()) if (slot.live) live++;
+    return {
+      mode: this.o.mode,
+      venue: this.o.venueName,
+      liveOrders: live,
+      ...this.counts,
+      lastDenial: this.lastDenial,
+    };
+  }
+
+  private get now(): number {
+    return this.o.env.clock.now();
+  }
+
+  private async propose(intent: Intent): Promise<void> {
+    const { env, engine } = this.o;
+    if (intent.engine !== engine)
+      return this.deny(intent, `intent for engine ${intent.engine} sent to ${engine}`);
+    const decision = checkIntent(this.o.risk, intent, {
+      instruments: Object.fromEntries(this.o.instruments),
+      tradingState: env.state() as TradingStateValue,
+      positions: Object.fromEntries(this.o.portfolio.positions({ engine }).map((p) => [p.symbol, p.qty])),
+      openOrders: this.openQuantities(),
+      mids: this.o.mids(),
+      recentOrders: this.recent,
+    });
+    if (!decision.admitted) return this.deny(intent, `${decision.reason}: ${decision.detail}`);
+    const cid = clientOrderId(this.o.instance, intent.intentId);
+    if (this.slots.has(cid)) return;
+    this.recent = recordAdmitted(this.o.risk, this.recent, intent);
+    const instrument = this.o.instruments.get(intent.symbol) as Instrument;
+    const slot = OrderSlot.create(
+      { clientOrderId: cid, intent, lotSize: instrument.lotSize, policy: this.o.policy },
+      env.clock,
+      env.record,
+    );
+    const intentRecord = {
+      intent,
+      clientOrderId: cid,
+      venue: this.o.venueName,
+      mode: this.o.mode,
+      t: this.now,
+    };
+    let written: 'written' | 'exists';
+    try {
+      written = await this.o.store.recordIntent(intentRecord, slot.toRecord(this.now));
+    } catch (error) {
+      slot.stop();
+      return this.deny(intent, `STORE_UNAVAILABLE: ${message(error)}`);
+    }
+    if (written === 'exists') {
+      slot.stop();
+      return;
+    }
+    this.counts.admitted++;
+    this.slots.set(cid, slot);
+    this.apply(slot, { type: 'order.sent', t: this.now }, false);
+    try {
+      // Durable before it leaves: after a crash from here on the order is unknown, never re-sent.
+      await this.o.store.saveOrder(slot.toRecord(this.now), { clearOutbox: true });
+    } catch (error) {
+      this.apply(slot, {
+        type: 'order.submit.failed',
+        kind: 'rejected',
+        reason: `STORE_UNAVAILABLE: ${message(error)}`,
+        t: this.now,
+      });
+      return;
+    }
+    const request = {
+      clientOrderId: cid,
+      symbol: intent.symbol,
+      side: intent.side,
+      type: intent.type,
+      qty: intent.qty,
+      ...(intent.price === undefined ? {} : { price: intent.price }),
+    };
+    void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed }) => {
+      for (const event of events) env.send({ type: 'exec.order', clientOrderId: cid, event });
+      if (placed && placed.filledQty > 0) this.requestFills(intent.symbol);
+    });
+  }
+
+  private deny(intent: Intent, reason: string): void {
+    this.counts.denied++;
+    this.lastDenial = `${intent.intentId}: ${reason}`;
+    this.o.env.tell(intent.strategy, {
+      type: 'strategy.order.closed',
+      intentId: intent.intentId,
+      t: this.now,
+    });
+  }
+
+  private cancelIntent(intentId: string, t: number): void {
+    const slot = this.slots.get(clientOrderId(this.o.instance, intentId));
+    if (slot?.live) this.apply(slot, { type: 'order.cancel.requested', by: this.o.engine, t });
+  }
+
+  /** Sends an event to an order machine and carries out what follows from it. */
+  private apply(slot: OrderSlot, event: OrderEvent, persist = true): OrderStep {
+    const step = slot.send(event);
+    this.afterStep(slot, step, persist);
+    return step;
+  }
+
+  /** Saves, re-arms, runs the emitted commands and tells the strategy when the order closed. */
+  private afterStep(slot: OrderSlot, step: OrderStep, persist: boolean): void {
+    if (persist && (step.from !== step.to || step.filledQty > 0)) this.save(slot);
+    this.arm(slot);
+    for (const command of step.commands) this.run(slot, command);
+    if (step.to === 'rejected' && step.from !== 'rejected') this.counts.rejected++;
+    if (step.to.startsWith('unknown') && !step.from.startsWith('unknown')) this.counts.unknown++;
+    if (step.closed) {
+      this.closedAt.set(slot.clientOrderId, this.now);
+      const { intent } = slot.context;
+      this.o.env.tell(intent.strategy, {
+        type: 'strategy.order.closed',
+        intentId: intent.intentId,
+        t: this.now,
+      });
+    }
+  }
+
+  private save(slot: OrderSlot, clearOutbox = false): void {
+    const cid = slot.clientOrderId;
+    const record = slot.toRecord(this.now);
+    const previous = this.saves.get(cid) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.o.store.saveOrder(record, { clearOutbox }))
+      .catch((error: unknown) =>
+        this.o.env.logger.warn(
+          { order: cid, err: error },
+          'order record not saved; the next change saves it again',
+        ),
+      );
+    this.saves.set(cid, next);
+    void next.then(() => {
+      if (this.saves.get(cid) === next) this.saves.delete(cid);
+    });
+  }
+
+  private run(slot: OrderSlot, command: OrderCommand): void {
+    const { env, venue } = this.o;
+    const cid = slot.clientOrderId;
+    const send = (event: OrderEvent | null): void => {
+      if (event) env.send({ type: 'exec.order', clientOrderId: cid, event });
+    };
+    switch (command.type) {
+      case 'checkOrder':
+        void checkOrder(venue, command.clientOrderId, command.symbol, () => this.now).then(send);
+        return;
+      case 'cancelOrder':
+        void cancelOrder(venue, command.clientOrderId, command.symbol).then((order) => {
+          if (order) env.send({ type: 'exec.venueOrder', order });
+        });
+        return;
+      case 'fetchFills':
+        this.requestFills(command.symbol);
+        return;
+      case 'raiseIncident':
+        env.incident(command.incident.kind, command.incident.detail, { ...command.incident });
+        return;
+      case 'reduceEngine':
+        env.send({
+          type: 'trading.reduce',
+          reason: command.reason,
+          by: `${this.o.engine}/execution`,
+          t: command.t,
+        });
+        return;
+    }
+  }
+
+  private requestFills(symbol: string): void {
+    void fetchFills(this.o.venue, symbol).then((fills) => this.o.env.send({ type: 'exec.fills', fills }));
+  }
+
+  /** What the venue says about one of our orders, as order events. */
+  private learn(order: VenueOrder): void {
+    const slot = this.slots.get(order.clientOrderId);
+    if (!slot) return;
+    const t = this.now;
+    if (order.filledQty > slot.context.filledQty) this.requestFills(order.symbol);
+    if (slot.state === 'pending' || slot.state === 'submitted') {
+      if (order.status === 'rejected') {
+        this.apply(slot, { type: 'order.rejected', reason: 'REJECTED_BY_VENUE', t });
+        return;
+      }
+      this.apply(slot, { type: 'order.accepted', venueOrderId: order.venueOrderId, t });
+    }
+    if (order.status === 'cancelled' && slot.live) this.apply(slot, { type: 'order.cancelled', t });
+  }
+
+  private onFills(fills: readonly Fill[]): void {
+    for (const fill of fills) {
+      const slot = this.slots.get(fill.clientOrderId);
+      if (!slot) continue;
+      const step = this.apply(slot, {
+        type: 'order.filled',
+        fillId: fill.fillId,
+        qty: fill.qty,
+        price: fill.price,
+        t: fill.t,
+      });
+      if (step.filledQty <= 0) continue;
+      const { intent } = slot.context;
+      const record: FillRecord = {
+        ...fill,
+        engine: intent.engine,
+        strategy: intent.strategy,
+        intentId: intent.intentId,
+      };
+      this.counts.fills++;
+      void this.o.store
+        .appendFill(record)
+        .catch((error: unknown) =>
+          this.o.env.logger.warn({ fill: fill.fillId, err: error }, 'fill not stored; the portfolio has it'),
+        );
+      this.o.portfolio.recordFill(fill, { engine: intent.engine, strategy: intent.strategy });
+      this.o.env.tell(intent.strategy, {
+        type: 'strategy.order.filled',
+        intentId: intent.intentId,
+        side: intent.side,
+        qty: step.filledQty,
+        t: fill.t,
+      });
+    }
+  }
+
+  private poll(): void {
+    this.pollTimer = null;
+    const now = this.now;
+    for (const [cid, at] of this.closedAt) {
+      if (now - at < LATE_FILL_GRACE_MS) continue;
+      this.closedAt.delete(cid);
+      this.slots.get(cid)?.stop();
+      this.slots.delete(cid);
+      this.disarm(cid);
+    }
+    const working = [...this.slots.values()].filter(
+      (s) => s.state === 'open' || s.state === 'partially_filled',
+    );
+    if (working.length > 0) {
+      const { venue, env } = this.o;
+      void venue.openOrders().then(
+        (open) => {
+          const byCid = new Map(open.map((o) => [o.clientOrderId, o]));
+          for (const slot of working) {
+            const seen = byCid.get(slot.clientOrderId);
+            if (seen) env.send({ type: 'exec.venueOrder', order: seen });
+            else
+              void queryOrder(venue, slot.clientOrderId, slot.context.intent.symbol).then((order) => {
+                if (order) env.send({ type: 'exec.venueOrder', order });
+              });
+          }
+        },
+        () => {},
+      );
+    }
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped || this.pollTimer) return;
+    this.pollTimer = this.o.env.clock.setTimeout(() => {
+      this.pollTimer = null;
+      this.o.env.send({ type: 'exec.poll' });
+    }, this.o.pollMs);
+  }
+
+  private resume(record: OrderRecord): void {
+    const slot = OrderSlot.restore(record, this.o.env.clock, this.o.env.record);
+    this.slots.set(slot.clientOrderId, slot);
+    const t = this.now;
+    if (slot.state === 'pending') {
+      // Still in the outbox: provably never sent. A stale intent is not sent after a restart.
+      this.apply(
+        slot,
+        { type: 'order.submit.failed', kind: 'rejected', reason: 'NOT_SENT_BEFORE_RESTART', t },
+        false,
+      );
+      this.save(slot, true);
+      return;
+    }
+    if (this.o.shadowFresh) {
+      const by = 'shadow fill model restarted';
+      if (slot.state === 'submitted')
+        this.apply(slot, { type: 'order.submit.failed', kind: 'rejected', reason: by, t });
+      else if (slot.state.startsWith('unknown')) this.apply(slot, { type: 'order.reconciled.absent', by, t });
+      else if (slot.live) this.apply(slot, { type: 'order.cancelled', t });
+      return;
+    }
+    if (slot.state === 'submitted') {
+      this.apply(slot, {
+        type: 'order.submit.failed',
+        kind: 'unknown',
+        reason: 'the process restarted before the venue answered',
+        t,
+      });
+      return;
+    }
+    this.arm(slot);
+  }
+
+  /** (Re-)arms the order's deadlines from its context: timers do not survive restarts, context does. */
+  private arm(slot: OrderSlot): void {
+    const cid = slot.clientOrderId;
+    this.disarm(cid);
+    const deadlines = Object.entries(slot.context.deadlines);
+    if (deadlines.length === 0) return;
+    const timers = new Map<string, TimerHandle>();
+    for (const [name, at] of deadlines) {
+      if (at === undefined) continue;
+      timers.set(
+        name,
+        this.o.env.clock.setTimeout(
+          () =>
+            this.o.env.send({
+              type: 'exec.order',
+              clientOrderId: cid,
+              event: { type: name, t: this.now } as OrderEvent,
+            }),
+          Math.max(0, at - this.now),
+        ),
+      );
+    }
+    this.timers.set(cid, timers);
+  }
+
+  private disarm(cid: string): void {
+    const timers = this.timers.get(cid);
+    if (!timers) return;
+    for (const handle of timers.values()) this.o.env.clock.clearTimeout(handle);
+    this.timers.delete(cid);
+  }
+
+  /** Remaining quantity of working orders per symbol and side: they count as if they filled. */
+  private openQuantities(): Record<string, OpenQuantity> {
+    const out: Record<string, { buy: number; sell: number }> = {};
+    for (const slot of this.slots.values()) {
+      if (!slot.live) continue;
+      const { intent, filledQty } = slot.context;
+      const entry = (out[intent.symbol] ??= { buy: 0, sell: 0 });
+      entry[intent.side] += intent.qty - filledQty;
+    }
+    return out;
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

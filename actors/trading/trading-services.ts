@@ -1,0 +1,42 @@
+import type { Venue } from '../venues/venue';
+import type { ExecutionStore, TradingMode } from './execution-store';
+import type { Portfolio } from './portfolio';
+import type { Instrument, OrderBook } from './types';
+
+/** Where one engine's orders go, and what it knows of its books. */
+export interface EngineVenue {
+  /** The venue orders go to: the real one (`live`) or this engine's fill model (`shadow`). */
+  readonly venue: Venue;
+  readonly mode: TradingMode;
+  /** A shadow fill model built in this process: it holds no order from a previous process. */
+  readonly fresh: boolean;
+  /** Feeds an accepted book to the fill model (no-op in `live`). */
+  observe(book: OrderBook): void;
+}
+
+/**
+ * The I/O objects trading components use, built once per process by `buildTrading` and handed to
+ * the runtime as `services` (components read them through `EffectEnv.services`). They outlive a
+ * component's restart, so a restarted engine finds its venue connection and the portfolio intact.
+ */
+export interface TradingServices {
+  readonly instance: string;
+  readonly store: ExecutionStore;
+  readonly portfolio: Portfolio;
+  /** The market venue (books, and orders in `live`), by name. */
+  venue(name: string): Venue;
+  instruments(): ReadonlyMap<string, Instrument>;
+  /** The venue side of one engine. */
+  engineVenue(engine: string): EngineVenue;
+  /** Latest mid per symbol from books some component accepted. */
+  readonly mids: Record<string, number>;
+  /** Trading state of each engine as last seen (for views). */
+  readonly tradingStates: Map<string, string>;
+}
+
+/** `services` as a component sees it; throws when the runtime was started without trading. */
+export function tradingServices(services: unknown): TradingServices {
+  if (typeof services !== 'object' || services === null || !('engineVenue' in services))
+    throw new Error('trading components need the trading services (Runtime.start({ services }))');
+  return services as TradingServices;
+}
