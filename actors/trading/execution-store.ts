@@ -1,4 +1,4 @@
-import type { Fill, Intent } from './types';
+import type { Fill, Intent, OrderType, Side } from './types';
 
 /** Whether an engine's orders reach a venue (`live`) or a fill model over the real book (`shadow`). */
 export type TradingMode = 'shadow' | 'live';
@@ -22,6 +22,14 @@ export interface OrderRecord {
   readonly engine: string;
   readonly strategy: string;
   readonly symbol: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly qty: number;
+  /** Limit price; null for a market order. */
+  readonly price: number | null;
+  /** Counted so far, and their volume-weighted price (null before the first fill). */
+  readonly filledQty: number;
+  readonly avgPrice: number | null;
   /** Dotted order-machine state (`open`, `unknown.checking`, …), for operators and queries. */
   readonly state: string;
   /** Whether the order reached an outcome (filled, cancelled, rejected, resolved). */

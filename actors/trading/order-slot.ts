@@ -113,13 +113,19 @@ export class OrderSlot {
 
   /** The record to store now. */
   toRecord(t: number): OrderRecord {
-    const { intent } = this.context;
+    const { intent, filledQty, avgPrice } = this.context;
     return {
       clientOrderId: this.clientOrderId,
       intentId: intent.intentId,
       engine: intent.engine,
       strategy: intent.strategy,
       symbol: intent.symbol,
+      side: intent.side,
+      type: intent.type,
+      qty: intent.qty,
+      price: intent.price ?? null,
+      filledQty,
+      avgPrice,
       state: this.current,
       terminal: this.terminal,
       snapshot: this.actor.getPersistedSnapshot(),

@@ -110,6 +110,12 @@ export function orderRecord(
 ): OrderRecord {
   return {
     intentId: `i-${order.clientOrderId}`,
+    side: 'buy',
+    type: 'limit',
+    qty: 0.01,
+    price: 50_000,
+    filledQty: 0,
+    avgPrice: null,
     terminal: ['filled', 'cancelled', 'rejected'].includes(order.state),
     snapshot: { status: 'active', value: order.state, context: { clientOrderId: order.clientOrderId } },
     ...order,

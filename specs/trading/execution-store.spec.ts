@@ -47,13 +47,19 @@ function intentRecord(
 
 /** The order record of `intent` in `state`, saved at `t`. */
 function orderOf(intent: IntentRecord, state = 'pending', t = intent.t, terminal = false): OrderRecord {
-  const { intentId, engine, strategy, symbol } = intent.intent;
+  const { intentId, engine, strategy, symbol, side, type, qty, price } = intent.intent;
   return {
     clientOrderId: intent.clientOrderId,
     intentId,
     engine,
     strategy,
     symbol,
+    side,
+    type,
+    qty,
+    price: price ?? null,
+    filledQty: 0,
+    avgPrice: null,
     state,
     terminal,
     snapshot: { status: 'active', value: state, context: { clientOrderId: intent.clientOrderId, checks: 0 } },
