@@ -77,6 +77,8 @@ export class ComponentActor implements ChildActor {
   private startedAt: number | null = null;
   private readonly seed: number;
   private readonly snapshots: SnapshotKeeper;
+  /** Why the component is degraded now; empty when it is not. */
+  private readonly degradeReasons = new Set<string>();
   /** Messages that arrived before the first incarnation was up. */
   private early: AnyEventObject[] = [];
 
@@ -153,8 +155,9 @@ export class ComponentActor implements ChildActor {
       this.starts++;
       this.startedAt = this.kernel.clock.now();
       this.lifecycle.send({ type: 'sys.started' });
-      if (this.kernel.store.status() === 'down')
-        this.lifecycle.send({ type: 'sys.degraded', reason: 'store down' });
+      this.degradeReasons.clear();
+      this.degradedBy('store down', this.kernel.store.status() === 'down');
+      this.degradedBy(this.behaviourReason(incarnation.state), this.inDegradedState(incarnation.state));
       incarnation.unwatch = this.kernel.watchdog.watch({
         id: this.id,
         probe: (answer) => incarnation.mailbox.post({ kind: 'probe', answer }),
@@ -234,12 +237,22 @@ export class ComponentActor implements ChildActor {
   /** Store availability changed: degrade or recover, without touching the behaviour. */
   storeStatus(up: boolean): void {
     if (!this.running) return;
-    if (!up && this.lifecycle.state === 'running')
-      this.lifecycle.send({ type: 'sys.degraded', reason: 'store down' });
-    if (up && this.lifecycle.state === 'degraded') {
-      this.lifecycle.send({ type: 'sys.recovered' });
-      this.snapshots.storeReturned();
-    }
+    this.degradedBy('store down', !up);
+    if (up) this.snapshots.storeReturned();
+  }
+
+  /**
+   * Sets or clears one reason for being degraded: the lifecycle is `degraded` while any reason
+   * holds (the store down, a behaviour state in `degradedIn`), `running` once none does.
+   */
+  private degradedBy(reason: string, holds: boolean): void {
+    if (holds) this.degradeReasons.add(reason);
+    else this.degradeReasons.delete(reason);
+    const state = this.lifecycle.state;
+    const first = this.degradeReasons.values().next();
+    if (!first.done && (state === 'running' || state === 'degraded') && (state === 'running' || holds))
+      this.lifecycle.send({ type: 'sys.degraded', reason: first.value });
+    if (first.done && state === 'degraded') this.lifecycle.send({ type: 'sys.recovered' });
   }
 
   view(): ComponentView {
@@ -386,7 +399,17 @@ export class ComponentActor implements ChildActor {
     for (const transition of result.transitions) {
       journal.record({ t: clock.now(), actor: this.id, machine, ...transition });
     }
+    const before = incarnation.state;
     incarnation.state = result.state;
+    if (
+      before !== result.state &&
+      this.spec.definition.degradedIn &&
+      this.startedAt !== null &&
+      incarnation === this.incarnation
+    ) {
+      this.degradedBy(this.behaviourReason(before), false);
+      this.degradedBy(this.behaviourReason(result.state), this.inDegradedState(result.state));
+    }
     if (result.status === 'error') {
       this.fail(incarnation, result.error ?? 'behaviour failed');
       return;
@@ -406,6 +429,15 @@ export class ComponentActor implements ChildActor {
       return;
     }
     this.arm(incarnation, result.deadlines);
+  }
+
+  private inDegradedState(state: string): boolean {
+    const states = this.spec.definition.degradedIn;
+    return states !== undefined && states.some((s) => state === s || state.startsWith(`${s}.`));
+  }
+
+  private behaviourReason(state: string): string {
+    return `${this.spec.definition.machine.id} ${state}`;
   }
 
   /** Hands an event the machine does not accept to the effects; the mailbox waits for it. */

@@ -42,6 +42,11 @@ export interface ComponentDefinition<TConfig = unknown> {
   input(args: ComponentInputArgs<TConfig>): unknown;
   /** A small JSON-safe summary of the context for views (last price, average, …). */
   summary?(context: unknown): Record<string, unknown>;
+  /**
+   * Behaviour states in which the component is `degraded` rather than `running` (a stale book):
+   * supervisors and operators see it on the lifecycle without reading the behaviour machine.
+   */
+  readonly degradedIn?: readonly string[];
   /** Builds the I/O side of one incarnation; absent for a pure component. */
   effects?(env: EffectEnv<TConfig>): ComponentEffects;
 }

@@ -195,3 +195,26 @@ test('shadow and live give the same intents on the same data', async (t) => {
   t.true(shadow.length >= 3, `the trend follower traded (${shadow.length} intents)`);
   t.deepEqual(live, shadow);
 });
+
+test('a stale book degrades its market data and strategy; quoting stops until books come back', async (t) => {
+  const sim = await simulatedTrading(oneEngine({ mode: 'live' }));
+  t.teardown(() => sim.stop());
+  await sim.clock.advance(10_000);
+  t.is(componentView(sim.runtime, 'md-btcusdt').lifecycle, 'running');
+  const venue = simVenue(sim);
+  const fault = venue.faults.set({ kind: 'unavailable', ops: ['book'], count: 'unlimited' });
+  await sim.clock.advance(10_000);
+  t.is(componentView(sim.runtime, 'md-btcusdt').lifecycle, 'degraded');
+  t.is(componentView(sim.runtime, 'md-btcusdt').reason, 'market-data stale');
+  t.is(componentView(sim.runtime, 'strat').lifecycle, 'degraded');
+  const admitted = Number(componentView(sim.runtime, 'eng').summary.admitted);
+  await sim.clock.advance(60_000);
+  t.is(Number(componentView(sim.runtime, 'eng').summary.admitted), admitted, 'no intent on a stale book');
+  t.is(Number(componentView(sim.runtime, 'strat').summary.working), 0, 'its quotes were cancelled');
+  venue.faults.remove(fault);
+  await sim.clock.advance(5_000);
+  t.is(componentView(sim.runtime, 'md-btcusdt').lifecycle, 'running');
+  t.is(componentView(sim.runtime, 'strat').lifecycle, 'running');
+  await sim.clock.advance(5_000);
+  t.true(Number(componentView(sim.runtime, 'eng').summary.admitted) > admitted, 'quoting resumed');
+});

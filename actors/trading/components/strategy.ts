@@ -21,6 +21,7 @@ export default defineComponent({
   kind: 'strategy',
   description: 'A strategy on one instrument: books in, intents to its engine out',
   machine: strategyMachine,
+  degradedIn: ['stale'],
   configSchema: z.strictObject({
     engine: z.string().min(1),
     kind: z.enum(STRATEGY_KINDS),
