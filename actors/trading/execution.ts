@@ -172,13 +172,17 @@ export class Execution {
       t: this.now,
     };
     let written: 'written' | 'exists';
+    // Store writes are I/O, not time: a simulation must not move the clock on while they run.
+    const release = env.clock.hold();
     try {
       written = await this.o.store.recordIntent(intentRecord, slot.toRecord(this.now));
     } catch (error) {
+      release();
       slot.stop();
       return this.deny(intent, `STORE_UNAVAILABLE: ${message(error)}`);
     }
     if (written === 'exists') {
+      release();
       slot.stop();
       return;
     }
@@ -189,6 +193,7 @@ export class Execution {
       // Durable before it leaves: after a crash from here on the order is unknown, never re-sent.
       await this.o.store.saveOrder(slot.toRecord(this.now), { clearOutbox: true });
     } catch (error) {
+      release();
       this.apply(slot, {
         type: 'order.submit.failed',
         kind: 'rejected',
@@ -197,6 +202,7 @@ export class Execution {
       });
       return;
     }
+    release();
     const request = {
       clientOrderId: cid,
       symbol: intent.symbol,
