@@ -9,6 +9,12 @@ const env = {
 };
 if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
 if (process.env.LOG_LEVEL) env.LOG_LEVEL = process.env.LOG_LEVEL;
+// Keys reach the runtime through its environment only, never its command line (visible in ps).
+if (process.env.PREDATOR_API_KEY) env.PREDATOR_API_KEY = process.env.PREDATOR_API_KEY;
+if (process.env.PREDATOR_API_SECRET) env.PREDATOR_API_SECRET = process.env.PREDATOR_API_SECRET;
+
+/** `predator start`, with the trading config file when PREDATOR_CONFIG names one. */
+const args = process.env.PREDATOR_CONFIG ? ['start', '--config', process.env.PREDATOR_CONFIG] : ['start'];
 
 module.exports = {
   apps: [
@@ -16,7 +22,7 @@ module.exports = {
       name: 'predator',
       cwd: __dirname,
       script: 'bin/predator.js',
-      args: 'start',
+      args,
       interpreter: 'node',
       // Forked components are child processes that inherit these flags: they must be able to load
       // TypeScript before comedy loads anything in them.

@@ -37,7 +37,7 @@ export function resolveTradingConfig(
     throw new ConfigError('invalid trading config:\n  (root): expected an object', [
       '(root): expected an object',
     ]);
-  let config: Record<string, unknown> = { ...base };
+  const config: Record<string, unknown> = { ...base };
   if (mode !== undefined && Array.isArray(base.engines))
     config.engines = base.engines.map((e) => ({ ...(e as object), mode }));
   if (flags.venue !== undefined) {
@@ -50,17 +50,23 @@ export function resolveTradingConfig(
       if (flags.venueUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.venueUrl))
         throw new UsageError(`--venue-url: expected an http(s) URL, got "${flags.venueUrl}"`);
       const fromFile = (base.venue ?? {}) as { apiKey?: string; secret?: string };
-      const apiKey = env.PREDATOR_API_KEY || fromFile.apiKey;
-      const secret = env.PREDATOR_API_SECRET || fromFile.secret;
       config.venue = {
         kind: 'ccxt',
         name: flags.venue,
         ...(flags.venueUrl === undefined ? {} : { url: flags.venueUrl.replace(/\/+$/, '') }),
-        ...(apiKey ? { apiKey } : {}),
-        ...(secret ? { secret } : {}),
+        ...(fromFile.apiKey ? { apiKey: fromFile.apiKey } : {}),
+        ...(fromFile.secret ? { secret: fromFile.secret } : {}),
       };
     }
   }
-  config = { ...config };
+  const venue = config.venue as { kind?: unknown } | undefined;
+  if (venue?.kind === 'ccxt') {
+    // The environment wins over the file: a deployment rotates keys without editing the config.
+    config.venue = {
+      ...venue,
+      ...(env.PREDATOR_API_KEY ? { apiKey: env.PREDATOR_API_KEY } : {}),
+      ...(env.PREDATOR_API_SECRET ? { secret: env.PREDATOR_API_SECRET } : {}),
+    };
+  }
   return parseTradingConfig(config);
 }
