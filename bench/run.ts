@@ -3,6 +3,7 @@ import { benchHostedThroughput } from './hosted-throughput';
 import { benchJournalRedis } from './journal-redis';
 import { benchRestartLatency } from './restart-latency';
 import { benchSoakSpeed } from './soak-speed';
+import { benchTrading } from './trading';
 
 /**
  * `npm run bench`: every benchmark in one process, one after another, printing one JSON object
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   restart: benchRestartLatency,
   journal: benchJournalRedis,
   soak: () => benchSoakSpeed(30),
+  trading: () => benchTrading(),
 };
 
 async function main(): Promise<void> {

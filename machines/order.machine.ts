@@ -1,7 +1,14 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { Intent } from '../actors/trading/types';
 import type { FillTally, OrderPolicy, ResolvedOrderState, VenueOrderState } from './order.policy';
-import { DEFAULT_ORDER_POLICY, deadlineAfterCheck, decideFill, decideFound } from './order.policy';
+import {
+  DEFAULT_ABSENT_AFTER_MS,
+  DEFAULT_ORDER_POLICY,
+  DEFAULT_SLOW_CHECK_EVERY_MS,
+  deadlineAfterCheck,
+  decideFill,
+  decideFound,
+} from './order.policy';
 
 export type { OrderPolicy, VenueOrderState } from './order.policy';
 export { DEFAULT_ORDER_POLICY } from './order.policy';
@@ -115,9 +122,10 @@ function incident(
  *
  * An unknown order is never re-sent. It is checked by client id (first after `firstCheckAfterMs`,
  * then every `checkEveryMs`, `maxChecks` times); "not found" is not proof, so checking goes on; a
- * "found" resolves into the venue's state. When checks run out it stays `unknown.exhausted` and
- * emits `raiseIncident` + `reduceEngine`; a later "found", fill, or reconciliation still resolves
- * it (`resolved` = the venue never had it). Fills count once per `fillId`; a fill past the order's
+ * "found" resolves into the venue's state. When checks run out it goes to `unknown.exhausted` and
+ * emits `raiseIncident` + `reduceEngine`, and is still checked every `slowCheckEveryMs`: a later
+ * "found", fill, or reconciliation resolves it, and "not found" once `absentAfterMs` have passed
+ * since sending — past any venue's receive window — proves the venue never had it (`resolved`). Fills count once per `fillId`; a fill past the order's
  * quantity is bad venue data: an incident, and nothing changes.
  */
 export const orderMachine = setup({
@@ -132,6 +140,9 @@ export const orderMachine = setup({
     definitelyRejected: ({ event }) => event.type === 'order.submit.failed' && event.kind === 'rejected',
     checksLeft: ({ context }) => context.checks < context.policy.maxChecks,
     lastCheckNotFound: ({ context }) => context.notFound + 1 >= context.policy.maxChecks,
+    absenceProven: ({ context, event }) =>
+      event.t - (context.sentAt ?? context.unknownSince ?? event.t) >=
+      (context.policy.absentAfterMs ?? DEFAULT_ABSENT_AFTER_MS),
     foundIsBad: ({ context, event }) => found(context, event)?.kind === 'bad',
     foundResolvesTo: ({ context, event }, params: { target: ResolvedOrderState }) => {
       const decision = found(context, event);
@@ -212,9 +223,23 @@ export const orderMachine = setup({
       });
     }),
     countNotFound: assign(({ context }) => ({ notFound: context.notFound + 1 })),
+    issueSlowCheck: enqueueActions(({ context, event, enqueue }) => {
+      const attempt = context.checks + 1;
+      enqueue.assign({
+        checks: attempt,
+        deadlines: { 'order.check.due': event.t + slowCheckEvery(context.policy) },
+      });
+      enqueue.emit({
+        type: 'checkOrder',
+        clientOrderId: context.clientOrderId,
+        symbol: context.intent.symbol,
+        attempt,
+        t: event.t,
+      });
+    }),
     giveUpChecking: enqueueActions(({ context, event, enqueue }) => {
       const detail = `outcome of ${context.clientOrderId} still unknown after ${context.checks} checks (${context.notFound} not found): ${context.unknownCause ?? 'unknown cause'}`;
-      enqueue.assign({ deadlines: NO_DEADLINES });
+      enqueue.assign({ deadlines: { 'order.check.due': event.t + slowCheckEvery(context.policy) } });
       enqueue.emit(incident(context, 'ORDER_OUTCOME_UNKNOWN', detail, event.t));
       enqueue.emit({ type: 'reduceEngine', engine: context.intent.engine, reason: detail, t: event.t });
     }),
@@ -332,8 +357,17 @@ export const orderMachine = setup({
             'order.check.exhausted': 'exhausted',
           },
         },
+        // Still checked, slowly: a late "found" resolves it, and "not found" past the venue's
+        // receive window proves it never reached the venue.
         exhausted: {
           entry: 'giveUpChecking',
+          on: {
+            'order.check.due': { actions: 'issueSlowCheck' },
+            'order.check.notFound': [
+              { guard: 'absenceProven', target: '#order.resolved', actions: 'countNotFound' },
+              { actions: 'countNotFound' },
+            ],
+          },
         },
       },
     },
@@ -380,6 +414,10 @@ export const orderMachine = setup({
     },
   },
 });
+
+function slowCheckEvery(policy: OrderPolicy): number {
+  return policy.slowCheckEveryMs ?? DEFAULT_SLOW_CHECK_EVERY_MS;
+}
 
 function fill(context: OrderContext, event: OrderEvent) {
   return event.type === 'order.filled'

@@ -11,7 +11,20 @@ export interface OrderPolicy {
   readonly checkEveryMs: number;
   /** Checks before the outcome is declared unresolvable (incident + REDUCING). */
   readonly maxChecks: number;
+  /** After that, the order is still checked this often (default 15 s). */
+  readonly slowCheckEveryMs?: number;
+  /**
+   * "Not found" this long after sending is proof of absence: a venue refuses a request older than
+   * its receive window (Binance: at most 60 s), so one still unknown then never will exist. The
+   * order ends `resolved`. Default 90 s; it must exceed the venue's receive window plus its lag.
+   */
+  readonly absentAfterMs?: number;
 }
+
+/** {@link OrderPolicy.slowCheckEveryMs} when the policy leaves it out. */
+export const DEFAULT_SLOW_CHECK_EVERY_MS = 15_000;
+/** {@link OrderPolicy.absentAfterMs} when the policy leaves it out. */
+export const DEFAULT_ABSENT_AFTER_MS = 90_000;
 
 /** The in-flight policy of DESIGN.md, with a 10 s acknowledgement timeout. */
 export const DEFAULT_ORDER_POLICY: OrderPolicy = Object.freeze({
@@ -19,6 +32,8 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = Object.freeze({
   firstCheckAfterMs: 5_000,
   checkEveryMs: 2_000,
   maxChecks: 5,
+  slowCheckEveryMs: DEFAULT_SLOW_CHECK_EVERY_MS,
+  absentAfterMs: DEFAULT_ABSENT_AFTER_MS,
 });
 
 /** The order's fill tally, exact in integer lots. */

@@ -50,6 +50,10 @@ interface Incarnation {
   readonly runner: BehaviourRunner | null;
   /** The I/O side, for kinds that have one (memory placement only). */
   effects: ComponentEffects | null;
+  /** Commands held until `effects.start` has run (those of the first step); null once it has. */
+  held: AnyEventObject[] | null;
+  /** `effects.stop` as called, once. */
+  released: Promise<void> | null;
   readonly timers: Map<string, { at: number; handle: TimerHandle }>;
   /** The deadlines object last armed (identity: XState keeps it when context.deadlines is untouched). */
   deadlines: Readonly<Record<string, number>> | null;
@@ -164,6 +168,9 @@ export class ComponentActor implements ChildActor {
         failed: (missed) => this.fail(incarnation, `missed ${missed} heartbeats`),
       });
       // Last: one of these may end the incarnation at once (a crash), which must find it complete.
+      const held = incarnation.held ?? [];
+      incarnation.held = null;
+      for (const command of held) if (!incarnation.ended) this.runEffect(incarnation, command);
       const early = this.early;
       this.early = [];
       for (const event of early) incarnation.mailbox.post({ kind: 'event', event });
@@ -287,10 +294,20 @@ export class ComponentActor implements ChildActor {
   private async startMemory(start: BehaviourStart): Promise<Incarnation> {
     const runner = new BehaviourRunner(this.spec.definition, start, this.kernel.clock);
     const placement = await this.kernel.host.spawnMemory(this.id, { initialize() {}, destroy() {} });
+    const first = runner.start();
+    if (first.status === 'error') {
+      // The machine failed while starting (e.g. its context could not be built): the start failed.
+      runner.stop();
+      void placement.destroy();
+      throw new Error(first.error ?? 'behaviour failed to start');
+    }
     const incarnation = this.newIncarnation(placement, runner);
     const build = this.spec.definition.effects;
-    if (build) incarnation.effects = build(this.effectEnv(incarnation));
-    this.apply(incarnation, runner.start(), undefined);
+    if (build) {
+      incarnation.effects = build(this.effectEnv(incarnation));
+      incarnation.held = [];
+    }
+    this.apply(incarnation, first, undefined);
     return incarnation;
   }
 
@@ -346,6 +363,8 @@ export class ComponentActor implements ChildActor {
       placement,
       runner,
       effects: null,
+      held: null,
+      released: null,
       timers: new Map(),
       deadlines: null,
       unwatch: () => {},
@@ -423,7 +442,12 @@ export class ComponentActor implements ChildActor {
       );
     }
     for (const command of result.published) this.kernel.publish(command.topic, command.event);
-    if (incarnation.effects) for (const command of result.commands) this.runEffect(incarnation, command);
+    for (const command of incarnation.effects ? result.commands : []) {
+      // An effect that crashed the incarnation ends the step: its effects are already stopped.
+      if (incarnation.ended) return;
+      this.runEffect(incarnation, command);
+    }
+    if (incarnation.ended) return;
     if (result.status === 'done') {
       this.exit(incarnation, 'normal', 'machine reached a final state');
       return;
@@ -452,6 +476,10 @@ export class ComponentActor implements ChildActor {
   }
 
   private runEffect(incarnation: Incarnation, command: AnyEventObject): void {
+    if (incarnation.held) {
+      incarnation.held.push(command);
+      return;
+    }
     const effects = incarnation.effects as ComponentEffects;
     const crash = (error: unknown): void => {
       const message = error instanceof Error ? error.message : String(error);
@@ -532,7 +560,21 @@ export class ComponentActor implements ChildActor {
   private graceful(incarnation: Incarnation): Promise<void> {
     if (incarnation.mailbox.isPaused) return new Promise<void>(() => {});
     if (incarnation.placement.placement === 'forked') return incarnation.placement.destroy();
-    return Promise.resolve();
+    return this.release(incarnation);
+  }
+
+  /** Calls `effects.stop` once; resolves when it has finished (a failure is logged). */
+  private release(incarnation: Incarnation): Promise<void> {
+    if (incarnation.released) return incarnation.released;
+    const effects = incarnation.effects;
+    let stopped: void | Promise<void> = undefined;
+    try {
+      stopped = effects?.stop?.();
+    } catch (error) {
+      this.stopFailed(error);
+    }
+    incarnation.released = Promise.resolve(stopped).catch((error: unknown) => this.stopFailed(error));
+    return incarnation.released;
   }
 
   private kill(incarnation: Incarnation): void {
@@ -552,15 +594,7 @@ export class ComponentActor implements ChildActor {
     incarnation.timers.clear();
     this.snapshots.capture();
     incarnation.runner?.stop();
-    const effects = incarnation.effects;
-    if (effects?.stop) {
-      try {
-        const stopped = effects.stop();
-        if (stopped) stopped.catch((error: unknown) => this.stopFailed(error));
-      } catch (error) {
-        this.stopFailed(error);
-      }
-    }
+    void this.release(incarnation);
     void incarnation.placement.destroy();
   }
 }

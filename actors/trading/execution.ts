@@ -5,7 +5,17 @@ import type { TimerHandle } from '../kernel/clock';
 import type { EffectEnv } from '../kernel/component';
 import type { Venue } from '../venues/venue';
 import { clientOrderId } from './client-order-id';
-import { cancelOrder, checkOrder, fetchFills, queryOrder, submitOrder } from './execution-venue';
+import { isOwnClientOrderId } from './client-order-id';
+import {
+  cancelOrder,
+  checkOrder,
+  fetchFills,
+  fillMismatch,
+  queryOrder,
+  show,
+  submitOrder,
+  venueOrderProblem,
+} from './execution-venue';
 import type { ExecutionStore, FillRecord, OrderRecord, TradingMode } from './execution-store';
 import { OrderSlot } from './order-slot';
 import type { OrderStep } from './order-slot';
@@ -75,9 +85,12 @@ export class Execution {
   private readonly saves = new Map<string, Promise<void>>();
   private recent: RecentOrder[] = [];
   private pollTimer: TimerHandle | null = null;
+  private polling = false;
   private stopped = false;
   private readonly counts = { admitted: 0, denied: 0, fills: 0, rejected: 0, unknown: 0 };
   private lastDenial: string | null = null;
+  /** Bad venue data already reported (by order and detail): a venue repeating itself is one incident. */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly o: ExecutionOptions) {}
 
@@ -211,7 +224,8 @@ export class Execution {
       qty: intent.qty,
       ...(intent.price === undefined ? {} : { price: intent.price }),
     };
-    void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed }) => {
+    void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed, bad }) => {
+      if (bad !== null) this.badData(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);
       for (const event of events) env.send({ type: 'exec.order', clientOrderId: cid, event });
       if (placed && placed.filledQty > 0) this.requestFills(intent.symbol);
     });
@@ -293,9 +307,13 @@ export class Execution {
       case 'fetchFills':
         this.requestFills(command.symbol);
         return;
-      case 'raiseIncident':
-        env.incident(command.incident.kind, command.incident.detail, { ...command.incident });
+      case 'raiseIncident': {
+        const { incident } = command;
+        if (incident.kind === 'BAD_VENUE_DATA')
+          this.badData(incident.detail, { ...incident }, `${incident.clientOrderId}|${incident.detail}`);
+        else env.incident(incident.kind, incident.detail, { ...incident });
         return;
+      }
       case 'reduceEngine':
         env.send({
           type: 'trading.reduce',
@@ -308,13 +326,46 @@ export class Execution {
   }
 
   private requestFills(symbol: string): void {
-    void fetchFills(this.o.venue, symbol).then((fills) => this.o.env.send({ type: 'exec.fills', fills }));
+    void fetchFills(this.o.venue, symbol).then(({ fills, bad }) => {
+      if (bad !== null) this.badData(bad, { symbol }, `fills|${bad}`);
+      this.o.env.send({ type: 'exec.fills', fills });
+    });
+  }
+
+  /**
+   * Bad venue data: an incident (once per order and detail), and the engine goes REDUCING — what
+   * the venue says about our orders can no longer be trusted to keep positions right.
+   */
+  private badData(detail: string, data: Readonly<Record<string, unknown>>, key: string): void {
+    if (this.reported.has(key)) return;
+    if (this.reported.size >= 10_000) this.reported.clear();
+    this.reported.add(key);
+    const { env, engine } = this.o;
+    env.incident('BAD_VENUE_DATA', detail, data);
+    env.send({
+      type: 'trading.reduce',
+      reason: `BAD_VENUE_DATA: ${detail}`,
+      by: `${engine}/execution`,
+      t: this.now,
+    });
   }
 
   /** What the venue says about one of our orders, as order events. */
   private learn(order: VenueOrder): void {
     const slot = this.slots.get(order.clientOrderId);
     if (!slot) return;
+    const bad = venueOrderProblem(order, {
+      clientOrderId: slot.clientOrderId,
+      symbol: slot.context.intent.symbol,
+    });
+    if (bad !== null) {
+      this.badData(
+        bad,
+        { clientOrderId: slot.clientOrderId, symbol: slot.context.intent.symbol },
+        `${slot.clientOrderId}|${bad}`,
+      );
+      return;
+    }
     const t = this.now;
     if (order.filledQty > slot.context.filledQty) this.requestFills(order.symbol);
     if (slot.state === 'pending' || slot.state === 'submitted') {
@@ -330,7 +381,25 @@ export class Execution {
   private onFills(fills: readonly Fill[]): void {
     for (const fill of fills) {
       const slot = this.slots.get(fill.clientOrderId);
-      if (!slot) continue;
+      if (!slot) {
+        this.unmatched(fill);
+        continue;
+      }
+      const { intent } = slot.context;
+      const owner = { engine: intent.engine, strategy: intent.strategy };
+      const refused = slot.wouldCount(fill) ? this.o.portfolio.checkFill(fill, owner) : null;
+      const bad =
+        fillMismatch(fill, intent) ??
+        (refused === null ? null : `fill ${show(fill.fillId)}: ${refused.field}: ${refused.message}`);
+      if (bad !== null) {
+        const cid = slot.clientOrderId;
+        this.badData(
+          bad,
+          { clientOrderId: cid, engine: intent.engine, strategy: intent.strategy },
+          `${cid}|${bad}`,
+        );
+        continue;
+      }
       const step = this.apply(slot, {
         type: 'order.filled',
         fillId: fill.fillId,
@@ -339,7 +408,6 @@ export class Execution {
         t: fill.t,
       });
       if (step.filledQty <= 0) continue;
-      const { intent } = slot.context;
       const record: FillRecord = {
         ...fill,
         engine: intent.engine,
@@ -363,6 +431,19 @@ export class Execution {
     }
   }
 
+  /** A fill of no order this engine holds: news only if this instance never sent the order. */
+  private unmatched(fill: Fill): void {
+    const cid: unknown = fill.clientOrderId;
+    // Our own orders this engine no longer holds (closed a while ago, or another engine's).
+    if (typeof cid === 'string' && isOwnClientOrderId(this.o.instance, cid)) return;
+    const detail = `fill ${show(fill.fillId)} for order ${show(cid)}, which this instance never sent`;
+    this.badData(
+      detail,
+      { fillId: fill.fillId, clientOrderId: cid, symbol: fill.symbol },
+      `fill|${show(fill.fillId)}`,
+    );
+  }
+
   private poll(): void {
     this.pollTimer = null;
     const now = this.now;
@@ -376,24 +457,44 @@ export class Execution {
     const working = [...this.slots.values()].filter(
       (s) => s.state === 'open' || s.state === 'partially_filled',
     );
-    if (working.length > 0) {
-      const { venue, env } = this.o;
-      void venue.openOrders().then(
-        (open) => {
-          const byCid = new Map(open.map((o) => [o.clientOrderId, o]));
-          for (const slot of working) {
-            const seen = byCid.get(slot.clientOrderId);
-            if (seen) env.send({ type: 'exec.venueOrder', order: seen });
-            else
-              void queryOrder(venue, slot.clientOrderId, slot.context.intent.symbol).then((order) => {
-                if (order) env.send({ type: 'exec.venueOrder', order });
-              });
-          }
-        },
-        () => {},
-      );
+    // One poll at a time: a slow venue must not pile requests up behind its rate limiter.
+    if (working.length > 0 && !this.polling) {
+      this.polling = true;
+      const symbols = [...new Set(working.map((s) => s.context.intent.symbol))];
+      // Per symbol: cheaper than an account-wide openOrders on venues that weigh requests (Binance).
+      void Promise.all(symbols.map((symbol) => this.pollSymbol(symbol, working))).finally(() => {
+        this.polling = false;
+      });
     }
     this.schedulePoll();
+  }
+
+  /** Asks the venue about the working orders of `symbol`, and about any that left its book. */
+  private async pollSymbol(symbol: string, working: readonly OrderSlot[]): Promise<void> {
+    const { venue, env } = this.o;
+    let open: unknown;
+    try {
+      open = await venue.openOrders(symbol);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(open)) {
+      this.badData(`openOrders answered ${show(open)}, not a list of orders`, { symbol }, 'openOrders');
+      return;
+    }
+    const orders = open.filter((o): o is VenueOrder => typeof o === 'object' && o !== null);
+    const byCid = new Map(orders.map((o) => [o.clientOrderId, o]));
+    const gone: OrderSlot[] = [];
+    for (const slot of working) {
+      if (slot.context.intent.symbol !== symbol) continue;
+      const seen = byCid.get(slot.clientOrderId);
+      if (seen) env.send({ type: 'exec.venueOrder', order: seen });
+      else gone.push(slot);
+    }
+    for (const slot of gone) {
+      const order = await queryOrder(venue, slot.clientOrderId, symbol);
+      if (order) env.send({ type: 'exec.venueOrder', order });
+    }
   }
 
   private schedulePoll(): void {

@@ -1,6 +1,7 @@
 import { createActor } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import { orderMachine } from '../../machines/order.machine';
+import { decideFill } from '../../machines/order.policy';
 import type { OrderCommand, OrderContext, OrderEvent, OrderInput } from '../../machines/order.machine';
 import type { Clock } from '../kernel/clock';
 import { statePath } from '../kernel/state-path';
@@ -93,6 +94,12 @@ export class OrderSlot {
   /** Reached an outcome; late fills may still be counted. */
   get terminal(): boolean {
     return this.actor.getSnapshot().hasTag('terminal') as boolean;
+  }
+
+  /** Whether the machine would count `fill` (well-formed, not a replay, within the quantity). */
+  wouldCount(fill: { readonly fillId: unknown; readonly qty: unknown; readonly price: unknown }): boolean {
+    const c = this.context;
+    return decideFill({ ...c, qty: c.intent.qty, lotSize: c.lotSize }, fill).kind === 'apply';
   }
 
   /** Handles one event synchronously. */

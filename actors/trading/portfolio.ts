@@ -91,6 +91,12 @@ export class Portfolio {
     return { status: 'recorded' };
   }
 
+  /** Why {@link Portfolio.recordFill} would refuse `fill`, or null; records nothing. */
+  checkFill(fill: Fill, owner: FillOwner): PortfolioRejection | null {
+    const parsed = parseFill(fill, owner, this.units, this.scale);
+    return 'status' in parsed ? parsed : null;
+  }
+
   /** Records a balance change that is not a fill (initial funding, deposit, withdrawal) with its reason. */
   recordTransfer(transfer: Transfer): RecordOutcome {
     const parsed = parseTransfer(transfer, this.scale);

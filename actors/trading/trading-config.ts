@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../kernel/errors';
 import { formatPath } from '../kernel/system-config';
-import { STRATEGY_KINDS } from './strategies/registry';
+import { STRATEGY_KINDS, createStrategy } from './strategies/registry';
 import { riskEngineConfigSchema } from './risk-engine.config';
 
 const id = z
@@ -99,6 +99,12 @@ export function parseTradingConfig(raw: unknown): TradingConfig {
       const at = `engines[${e}].strategies[${s}]`;
       if (seen.has(strategy.id)) issues.push(`${at}.id: duplicate or reserved id "${strategy.id}"`);
       seen.add(strategy.id);
+      try {
+        createStrategy(strategy.kind, strategy.settings);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const issue of error.issues) issues.push(`${at}.settings.${issue}`);
+      }
       if (!config.symbols.includes(strategy.symbol))
         issues.push(
           `${at}.symbol: "${strategy.symbol}" is not one of symbols (${config.symbols.join(', ')})`,

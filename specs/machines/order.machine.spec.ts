@@ -288,7 +288,7 @@ test('five unanswered "not found" checks exhaust the order: incident and REDUCIN
     o.send({ type: 'order.check.notFound', t: o.context.checks * 2_000 + 4_050 });
   }
   t.is(o.state, 'unknown.exhausted');
-  t.deepEqual(o.context.deadlines, {});
+  t.deepEqual(o.context.deadlines, { 'order.check.due': 14_050 + 15_000 }, 'checked on, slowly');
   const types = o.commands.map((c) => c.type);
   t.deepEqual(types, [
     'checkOrder',
@@ -327,18 +327,37 @@ test('checks that get no answer at all exhaust the order 2 s after the last one'
   );
 });
 
-test('an exhausted order checks no more and raises its incident once', (t) => {
+test('an exhausted order is checked on slowly and raises its incident once', (t) => {
   const o = unknownOrder();
   for (let i = 0; i < 5; i++) o.fireDeadline();
   o.fireDeadline();
   const before = o.commands.length;
-  o.send(
-    { type: 'order.check.due', t: 20_000 },
-    { type: 'order.check.notFound', t: 20_001 },
-    { type: 'order.check.exhausted', t: 20_002 },
-  );
-  t.is(o.commands.length, before);
+  t.is(o.fireDeadline(), 'order.check.due');
+  t.like(o.commands.at(-1), { type: 'checkOrder', t: 31_000 });
+  o.send({ type: 'order.check.notFound', t: 31_050 }, { type: 'order.check.exhausted', t: 31_060 });
   t.is(o.state, 'unknown.exhausted');
+  t.is(o.commands.length, before + 1, 'one more check; no second incident');
+  t.deepEqual(o.context.deadlines, { 'order.check.due': 46_000 });
+});
+
+test('"not found" past the receive window proves absence: the order is resolved, never re-sent', (t) => {
+  const o = unknownOrder();
+  for (let i = 0; i < 6; i++) o.fireDeadline();
+  // Sent at 900: absence is proven only from 900 + 90 000 on. Slow checks at 31 000, 46 000, …
+  for (const at of [31_000, 46_000, 61_000, 76_000]) {
+    t.is(o.fireDeadline(), 'order.check.due');
+    o.send({ type: 'order.check.notFound', t: at + 50 });
+    t.is(o.state, 'unknown.exhausted', `still unknown at ${at + 50}`);
+  }
+  t.is(o.fireDeadline(), 'order.check.due');
+  o.send({ type: 'order.check.notFound', t: 91_050 });
+  t.is(o.state, 'resolved');
+  t.like(o.context.resolution, { by: 'order.check.notFound', t: 91_050 });
+  t.deepEqual(o.context.deadlines, {});
+  t.false(
+    o.commands.some((c) => (c.type as string) === 'submitOrder'),
+    'the machine has no way to send an order again',
+  );
 });
 
 test('an exhausted order is still resolved by a later "found"', (t) => {

@@ -30,6 +30,8 @@ export default defineComponent({
         firstCheckAfterMs: z.number().int().positive(),
         checkEveryMs: z.number().int().positive(),
         maxChecks: z.number().int().min(1).max(100),
+        slowCheckEveryMs: z.number().int().positive().optional(),
+        absentAfterMs: z.number().int().min(1_000).optional(),
       })
       .default({ ...DEFAULT_ORDER_POLICY }),
   }),
