@@ -57,7 +57,11 @@ export type ExecutionEvent =
   | { type: 'exec.order'; clientOrderId: string; event: OrderEvent }
   | { type: 'exec.venueOrder'; order: VenueOrder }
   | { type: 'exec.fills'; fills: readonly Fill[] }
-  | { type: 'exec.poll' };
+  | { type: 'exec.poll' }
+  /** The intent and its outbox entry were written (or not: `error`). */
+  | { type: 'exec.recorded'; clientOrderId: string; written?: 'written' | 'exists'; error?: string }
+  /** The order is durably `submitted` and out of the outbox: it may leave now. */
+  | { type: 'exec.sendable'; clientOrderId: string };
 
 const EXECUTION_EVENTS = new Set([
   'intent.proposed',
@@ -66,6 +70,8 @@ const EXECUTION_EVENTS = new Set([
   'exec.venueOrder',
   'exec.fills',
   'exec.poll',
+  'exec.recorded',
+  'exec.sendable',
 ]);
 
 /** A terminal order is kept this long for fills that race its outcome. */
@@ -80,6 +86,11 @@ const LATE_FILL_GRACE_MS = 60_000;
  */
 export class Execution {
   private readonly slots = new Map<string, OrderSlot>();
+  /** The slots without an outcome: what risk counts as working, walked on every intent. */
+  private readonly working = new Set<OrderSlot>();
+  /** Clock holds of orders whose durable writes are under way (see `propose`). */
+  private readonly holds = new Map<string, () => void>();
+  private readonly instrumentsByName: Readonly<Record<string, Instrument>>;
   private readonly closedAt = new Map<string, number>();
   private readonly timers = new Map<string, Map<string, TimerHandle>>();
   private readonly saves = new Map<string, Promise<void>>();
@@ -92,7 +103,9 @@ export class Execution {
   /** Bad venue data already reported (by order and detail): a venue repeating itself is one incident. */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly o: ExecutionOptions) {}
+  constructor(private readonly o: ExecutionOptions) {
+    this.instrumentsByName = Object.fromEntries(o.instruments);
+  }
 
   /** Resumes stored orders, then starts polling. */
   async start(): Promise<void> {
@@ -107,6 +120,7 @@ export class Execution {
     if (this.pollTimer) this.o.env.clock.clearTimeout(this.pollTimer);
     for (const cid of this.timers.keys()) this.disarm(cid);
     for (const slot of this.slots.values()) slot.stop();
+    for (const cid of [...this.holds.keys()]) this.release(cid);
   }
 
   /** Handles an execution event; `false` for any other event. */
@@ -115,7 +129,13 @@ export class Execution {
     const e = event as ExecutionEvent;
     switch (e.type) {
       case 'intent.proposed':
-        await this.propose(e.intent);
+        this.propose(e.intent);
+        break;
+      case 'exec.recorded':
+        this.recorded(e.clientOrderId, e.written, e.error);
+        break;
+      case 'exec.sendable':
+        this.sendable(e.clientOrderId);
         break;
       case 'intent.cancel':
         this.cancelIntent(e.intentId, e.t);
@@ -140,8 +160,7 @@ export class Execution {
 
   /** Figures for views. */
   summary(): Record<string, unknown> {
-    let live = 0;
-    for (const slot of this.slots.values()) if (slot.live) live++;
+    const live = this.working.size;
     return {
       mode: this.o.mode,
       venue: this.o.venueName,
@@ -155,12 +174,17 @@ export class Execution {
     return this.o.env.clock.now();
   }
 
-  private async propose(intent: Intent): Promise<void> {
+  /**
+   * Risk, then the durable write; the mailbox is not held while the store writes (a slow store must
+   * not stall books and answers): each step's completion comes back as an event. The order counts
+   * as working for risk from the moment it is admitted.
+   */
+  private propose(intent: Intent): void {
     const { env, engine } = this.o;
     if (intent.engine !== engine)
       return this.deny(intent, `intent for engine ${intent.engine} sent to ${engine}`);
     const decision = checkIntent(this.o.risk, intent, {
-      instruments: Object.fromEntries(this.o.instruments),
+      instruments: this.instrumentsByName,
       tradingState: env.state() as TradingStateValue,
       positions: Object.fromEntries(this.o.portfolio.positions({ engine }).map((p) => [p.symbol, p.qty])),
       openOrders: this.openQuantities(),
@@ -177,6 +201,8 @@ export class Execution {
       env.clock,
       env.record,
     );
+    this.track(slot);
+    this.counts.admitted++;
     const intentRecord = {
       intent,
       clientOrderId: cid,
@@ -184,38 +210,46 @@ export class Execution {
       mode: this.o.mode,
       t: this.now,
     };
-    let written: 'written' | 'exists';
     // Store writes are I/O, not time: a simulation must not move the clock on while they run.
-    const release = env.clock.hold();
-    try {
-      written = await this.o.store.recordIntent(intentRecord, slot.toRecord(this.now));
-    } catch (error) {
-      release();
-      slot.stop();
-      return this.deny(intent, `STORE_UNAVAILABLE: ${message(error)}`);
-    }
-    if (written === 'exists') {
-      release();
-      slot.stop();
+    this.holds.set(cid, env.clock.hold());
+    this.o.store.recordIntent(intentRecord, slot.toRecord(this.now)).then(
+      (written) => env.send({ type: 'exec.recorded', clientOrderId: cid, written }),
+      (error: unknown) => env.send({ type: 'exec.recorded', clientOrderId: cid, error: message(error) }),
+    );
+  }
+
+  /** The intent is durable (or could not be made so): mark it sent, durably, before it leaves. */
+  private recorded(cid: string, written: 'written' | 'exists' | undefined, error: string | undefined): void {
+    const slot = this.slots.get(cid);
+    if (!slot) return this.release(cid);
+    if (error !== undefined || written === 'exists') {
+      // Nothing was written by us: the order never existed here (or a replay of one that did).
+      this.release(cid);
+      this.forget(slot);
+      if (error !== undefined) this.deny(slot.context.intent, `STORE_UNAVAILABLE: ${error}`);
       return;
     }
-    this.counts.admitted++;
-    this.slots.set(cid, slot);
+    if (slot.context.cancelRequestedAt !== null) return this.dropUnsent(slot);
     this.apply(slot, { type: 'order.sent', t: this.now }, false);
-    try {
-      // Durable before it leaves: after a crash from here on the order is unknown, never re-sent.
-      await this.o.store.saveOrder(slot.toRecord(this.now), { clearOutbox: true });
-    } catch (error) {
-      release();
-      this.apply(slot, {
-        type: 'order.submit.failed',
-        kind: 'rejected',
-        reason: `STORE_UNAVAILABLE: ${message(error)}`,
-        t: this.now,
-      });
-      return;
-    }
-    release();
+    // Durable before it leaves: after a crash from here on the order is unknown, never re-sent.
+    this.o.store.saveOrder(slot.toRecord(this.now), { clearOutbox: true }).then(
+      () => this.o.env.send({ type: 'exec.sendable', clientOrderId: cid }),
+      (failure: unknown) => {
+        this.release(cid);
+        const reason = `STORE_UNAVAILABLE: ${message(failure)}`;
+        const event: OrderEvent = { type: 'order.submit.failed', kind: 'rejected', reason, t: this.now };
+        this.o.env.send({ type: 'exec.order', clientOrderId: cid, event });
+      },
+    );
+  }
+
+  /** Sends a durably `submitted` order to the venue. */
+  private sendable(cid: string): void {
+    this.release(cid);
+    const slot = this.slots.get(cid);
+    if (!slot || slot.state !== 'submitted') return;
+    if (slot.context.cancelRequestedAt !== null) return this.dropUnsent(slot);
+    const { intent } = slot.context;
     const request = {
       clientOrderId: cid,
       symbol: intent.symbol,
@@ -226,9 +260,35 @@ export class Execution {
     };
     void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed, bad }) => {
       if (bad !== null) this.badData(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);
-      for (const event of events) env.send({ type: 'exec.order', clientOrderId: cid, event });
+      for (const event of events) this.o.env.send({ type: 'exec.order', clientOrderId: cid, event });
       if (placed && placed.filledQty > 0) this.requestFills(intent.symbol);
     });
+  }
+
+  /** Cancelled before it left: it never reaches the venue; its outcome is a refusal of our own. */
+  private dropUnsent(slot: OrderSlot): void {
+    this.release(slot.clientOrderId);
+    const t = this.now;
+    this.apply(slot, { type: 'order.submit.failed', kind: 'rejected', reason: 'CANCELLED_BEFORE_SEND', t });
+  }
+
+  private release(cid: string): void {
+    const release = this.holds.get(cid);
+    if (!release) return;
+    this.holds.delete(cid);
+    release();
+  }
+
+  private track(slot: OrderSlot): void {
+    this.slots.set(slot.clientOrderId, slot);
+    if (slot.live) this.working.add(slot);
+  }
+
+  private forget(slot: OrderSlot): void {
+    this.slots.delete(slot.clientOrderId);
+    this.working.delete(slot);
+    this.disarm(slot.clientOrderId);
+    slot.stop();
   }
 
   private deny(intent: Intent, reason: string): void {
@@ -260,7 +320,11 @@ export class Execution {
     for (const command of step.commands) this.run(slot, command);
     if (step.to === 'rejected' && step.from !== 'rejected') this.counts.rejected++;
     if (step.to.startsWith('unknown') && !step.from.startsWith('unknown')) this.counts.unknown++;
+    // A cancel asked for before the venue knew the order is asked again once it does.
+    if (step.to === 'open' && step.from !== 'open' && slot.context.cancelRequestedAt !== null)
+      this.apply(slot, { type: 'order.cancel.requested', by: this.o.engine, t: this.now });
     if (step.closed) {
+      this.working.delete(slot);
       this.closedAt.set(slot.clientOrderId, this.now);
       const { intent } = slot.context;
       this.o.env.tell(intent.strategy, {
@@ -450,13 +514,10 @@ export class Execution {
     for (const [cid, at] of this.closedAt) {
       if (now - at < LATE_FILL_GRACE_MS) continue;
       this.closedAt.delete(cid);
-      this.slots.get(cid)?.stop();
-      this.slots.delete(cid);
-      this.disarm(cid);
+      const slot = this.slots.get(cid);
+      if (slot) this.forget(slot);
     }
-    const working = [...this.slots.values()].filter(
-      (s) => s.state === 'open' || s.state === 'partially_filled',
-    );
+    const working = [...this.working].filter((s) => s.state === 'open' || s.state === 'partially_filled');
     // One poll at a time: a slow venue must not pile requests up behind its rate limiter.
     if (working.length > 0 && !this.polling) {
       this.polling = true;
@@ -507,7 +568,7 @@ export class Execution {
 
   private resume(record: OrderRecord): void {
     const slot = OrderSlot.restore(record, this.o.env.clock, this.o.env.record);
-    this.slots.set(slot.clientOrderId, slot);
+    this.track(slot);
     const t = this.now;
     if (slot.state === 'pending') {
       // Still in the outbox: provably never sent. A stale intent is not sent after a restart.
@@ -574,8 +635,7 @@ export class Execution {
   /** Remaining quantity of working orders per symbol and side: they count as if they filled. */
   private openQuantities(): Record<string, OpenQuantity> {
     const out: Record<string, { buy: number; sell: number }> = {};
-    for (const slot of this.slots.values()) {
-      if (!slot.live) continue;
+    for (const slot of this.working) {
       const { intent, filledQty } = slot.context;
       const entry = (out[intent.symbol] ??= { buy: 0, sell: 0 });
       entry[intent.side] += intent.qty - filledQty;

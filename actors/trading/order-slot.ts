@@ -39,6 +39,8 @@ export class OrderSlot {
   private readonly actor: AnyActorRef;
   private emitted: OrderCommand[] = [];
   private current: string;
+  /** Cached after every step: asked for every working order on every intent (risk). */
+  private isTerminal: boolean;
 
   private constructor(
     input: OrderInput,
@@ -56,6 +58,7 @@ export class OrderSlot {
     this.actor.on('*', (command: OrderCommand) => this.emitted.push(command));
     this.actor.start();
     this.current = statePath(this.actor.getSnapshot().value);
+    this.isTerminal = this.actor.getSnapshot().hasTag('terminal') as boolean;
   }
 
   /** A new order in `pending`. */
@@ -93,7 +96,7 @@ export class OrderSlot {
 
   /** Reached an outcome; late fills may still be counted. */
   get terminal(): boolean {
-    return this.actor.getSnapshot().hasTag('terminal') as boolean;
+    return this.isTerminal;
   }
 
   /** Whether the machine would count `fill` (well-formed, not a replay, within the quantity). */
@@ -106,9 +109,11 @@ export class OrderSlot {
   send(event: OrderEvent): OrderStep {
     const from = this.current;
     const before = this.context.filledQty;
-    const wasTerminal = this.terminal;
+    const wasTerminal = this.isTerminal;
     this.actor.send(event);
-    this.current = statePath(this.actor.getSnapshot().value);
+    const snapshot = this.actor.getSnapshot();
+    this.current = statePath(snapshot.value);
+    this.isTerminal = snapshot.hasTag('terminal') as boolean;
     if (from !== this.current) {
       this.record({ actor: this.journalId, machine: 'order', from, event: event.type, to: this.current });
     }

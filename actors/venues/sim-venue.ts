@@ -201,12 +201,12 @@ export class SimVenue {
         try {
           value = outcome();
         } catch (error) {
-          clock.setTimeout(() => settle(() => reject(error)), outbound);
+          this.after(outbound, () => settle(() => reject(error)));
           return;
         }
-        clock.setTimeout(() => settle(() => resolve(value)), outbound);
+        this.after(outbound, () => settle(() => resolve(value)));
       };
-      clock.setTimeout(() => {
+      this.after(inbound, () => {
         const now = clock.now();
         if (now < this.bannedUntil)
           return answer(() => {
@@ -238,8 +238,18 @@ export class SimVenue {
           default:
             return answer(run);
         }
-      }, inbound);
+      });
     });
+  }
+
+  /**
+   * Runs `fn` after `ms` on the clock — at once for 0 ms: a venue without latency (the shadow fill
+   * model) then answers in the caller's turn (the promise still settles asynchronously), not after
+   * two timer turns that a real clock rounds up to a millisecond each.
+   */
+  private after(ms: number, fn: () => void): void {
+    if (ms <= 0) fn();
+    else this.clock.setTimeout(fn, ms);
   }
 
   /** Throws "not found" for an existing order while a `notFound` fault hits it. */
