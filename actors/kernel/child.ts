@@ -46,6 +46,8 @@ export interface KernelServices {
   publish(topic: string, event: AnyEventObject): void;
   /** Delivers `event` to the component `actor`, or journals it as a dead letter. */
   tell(actor: string, event: AnyEventObject): void;
+  /** The behaviour state of component `actor` while it runs; undefined when it does not. */
+  stateOf(actor: string): string | undefined;
   /** Raises an incident on behalf of `actor` (see `IncidentLog`). */
   incident(actor: string, kind: string, detail: string, data?: Readonly<Record<string, unknown>>): void;
   /** What the application passed to `Runtime.start({ services })`, handed to component effects. */

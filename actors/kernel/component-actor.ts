@@ -108,6 +108,12 @@ export class ComponentActor implements ChildActor {
     return this.incarnation !== null && !this.incarnation.ended;
   }
 
+  /** The behaviour machine's state (dotted) while an incarnation is live; undefined otherwise. */
+  get behaviourState(): string | undefined {
+    const incarnation = this.incarnation;
+    return incarnation && !incarnation.ended ? incarnation.state : undefined;
+  }
+
   /** Lifecycle state (dotted). */
   get lifecycleState(): string {
     return this.lifecycle.state;
@@ -326,6 +332,7 @@ export class ComponentActor implements ChildActor {
           kernel.deadLetter(id, incarnation.state, event.type);
       },
       tell: (actor, event) => kernel.tell(actor, event),
+      stateOf: (actor) => kernel.stateOf(actor),
       publish: (topic, event) => kernel.publish(topic, event),
       record: (transition) => kernel.journal.record({ t: kernel.clock.now(), ...transition }),
       incident: (kind, detail, data) => kernel.incident(id, kind, detail, data),

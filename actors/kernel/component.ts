@@ -63,6 +63,11 @@ export interface EffectEnv<TConfig = unknown> {
   state(): string;
   /** Posts an event to this component's own mailbox: how the outcome of I/O reaches the machine. */
   send(event: AnyEventObject): void;
+  /**
+   * Another component's behaviour state while it runs, undefined while it does not (a caller that
+   * depends on it decides what "unknown" means; deny by default).
+   */
+  stateOf(actor: string): string | undefined;
   /** Delivers an event to another component; journaled as a dead letter if it is not running. */
   tell(actor: string, event: AnyEventObject): void;
   /** Delivers an event to every component subscribed to `topic`. */

@@ -109,6 +109,7 @@ export class Runtime implements SystemView {
     const topics = new Map<string, ComponentActor[]>();
     const incidents = new IncidentLog(journal, clock, logger);
     let tell: (actor: string, event: AnyEventObject) => void = () => {};
+    let stateOf: (actor: string) => string | undefined = () => undefined;
     const kernel: KernelServices = {
       clock,
       journal,
@@ -123,6 +124,7 @@ export class Runtime implements SystemView {
         for (const subscriber of topics.get(topic) ?? []) subscriber.deliver(event);
       },
       tell: (actor, event) => tell(actor, event),
+      stateOf: (actor) => stateOf(actor),
       incident: (actor, kind, detail, data) => void incidents.raise(actor, kind, detail, data),
       services: options.services,
       deadLetter: (actor, state, event) =>
@@ -139,6 +141,7 @@ export class Runtime implements SystemView {
       incidents,
     );
     tell = (actor, event) => runtime.send(actor, event);
+    stateOf = (actor) => runtime.components.get(actor)?.behaviourState;
     runtime.root = runtime.build(config.root) as SupervisorActor;
     runtime.root.onExit((_reason, detail) => void runtime.halt(`root supervisor gave up: ${detail}`));
     store.onStatus((status) => {

@@ -14,6 +14,7 @@ import type { Venue } from '../venues/venue';
 import engine from './components/engine';
 import marketData from './components/market-data';
 import strategy from './components/strategy';
+import tradingState from './components/trading-state';
 import { createExecutionStore } from './execution-store-factory';
 import { Portfolio } from './portfolio';
 import { createReadModel } from './read-model-live';
@@ -21,6 +22,7 @@ import type { TradingReadModel } from './read-model';
 import type { TradingConfig } from './trading-config';
 import type { EngineVenue, TradingServices } from './trading-services';
 import type { Balances, Instrument, OrderBook } from './types';
+import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
 
 /** What `buildTrading` needs from the process. */
 export interface TradingEnv {
@@ -49,7 +51,8 @@ export function tradingRegistry(): ComponentRegistry {
   return new ComponentRegistry()
     .register(marketData, path.join(__dirname, 'components', 'market-data.ts'))
     .register(engine, path.join(__dirname, 'components', 'engine.ts'))
-    .register(strategy, path.join(__dirname, 'components', 'strategy.ts'));
+    .register(strategy, path.join(__dirname, 'components', 'strategy.ts'))
+    .register(tradingState, path.join(__dirname, 'components', 'trading-state.ts'));
 }
 
 /**
@@ -132,6 +135,7 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
     const observe = (book: OrderBook): void => void model.set(book.symbol, book, book.t);
     sides.set(e.id, { venue, mode: 'shadow', fresh: true, observe });
   }
+  let lookup: (actor: string) => string | undefined = () => undefined;
   const services: TradingServices = {
     instance: config.instance,
     store: exec,
@@ -147,7 +151,10 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
       return side;
     },
     mids: {},
-    tradingStates: new Map(),
+    stateOf: (actor) => lookup(actor),
+    bindStates: (fn) => {
+      lookup = fn;
+    },
   };
   logger.info(
     {
@@ -184,6 +191,13 @@ export function tradingSystem(
       intensity: 3,
       periodMs: 600_000,
       children: [
+        // First: every engine reads it, and while it is not running nothing is admitted.
+        {
+          type: 'component',
+          id: GLOBAL_TRADING_STATE,
+          kind: 'trading-state',
+          config: { level: 'global', scope: 'global' },
+        },
         {
           type: 'supervisor',
           id: 'market',
@@ -212,6 +226,12 @@ export function tradingSystem(
               subscribe: [...new Set(e.strategies.map((s) => topic(s.symbol)))],
               config: { venue: config.venue.name, mode: e.mode, risk: e.risk, pollMs: e.pollMs },
             },
+            ...e.strategies.map((s) => ({
+              type: 'component' as const,
+              id: strategyTradingState(s.id),
+              kind: 'trading-state',
+              config: { level: 'strategy', scope: s.id },
+            })),
             ...e.strategies.map((s) => ({
               type: 'component' as const,
               id: s.id,

@@ -1,5 +1,6 @@
 import type { AnyEventObject } from 'xstate';
 import type { OrderCommand, OrderEvent, OrderPolicy } from '../../machines/order.machine';
+import { effectiveTradingState } from '../../machines/trading-state.machine';
 import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { TimerHandle } from '../kernel/clock';
 import type { EffectEnv } from '../kernel/component';
@@ -19,6 +20,7 @@ import {
 import type { ExecutionStore, FillRecord, OrderRecord, TradingMode } from './execution-store';
 import { OrderSlot } from './order-slot';
 import type { OrderStep } from './order-slot';
+import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
 import type { Portfolio } from './portfolio';
 import type { OpenQuantity, RecentOrder } from './risk-decision';
 import { checkIntent, recordAdmitted } from './risk-engine';
@@ -185,7 +187,7 @@ export class Execution {
       return this.deny(intent, `intent for engine ${intent.engine} sent to ${engine}`);
     const decision = checkIntent(this.o.risk, intent, {
       instruments: this.instrumentsByName,
-      tradingState: env.state() as TradingStateValue,
+      tradingState: this.tradingState(intent.strategy),
       positions: Object.fromEntries(this.o.portfolio.positions({ engine }).map((p) => [p.symbol, p.qty])),
       openOrders: this.openQuantities(),
       mids: this.o.mids(),
@@ -215,6 +217,21 @@ export class Execution {
     this.o.store.recordIntent(intentRecord, slot.toRecord(this.now)).then(
       (written) => env.send({ type: 'exec.recorded', clientOrderId: cid, written }),
       (error: unknown) => env.send({ type: 'exec.recorded', clientOrderId: cid, error: message(error) }),
+    );
+  }
+
+  /**
+   * The state the strategy trades under: the most restrictive of the instance's, this engine's and
+   * the strategy's own. A level whose component is not running counts as HALTED (deny by default).
+   */
+  private tradingState(strategy: string): TradingStateValue {
+    const { env } = this.o;
+    const level = (state: string | undefined): TradingStateValue =>
+      state === 'ACTIVE' || state === 'REDUCING' ? state : 'HALTED';
+    return effectiveTradingState(
+      level(env.stateOf(GLOBAL_TRADING_STATE)),
+      level(env.state()),
+      level(env.stateOf(strategyTradingState(strategy))),
     );
   }
 

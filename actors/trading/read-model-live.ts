@@ -1,6 +1,7 @@
 import type { TradingReadModel } from './read-model';
 import type { TradingConfig } from './trading-config';
 import type { TradingServices } from './trading-services';
+import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
 
 /** The running instance's read model: the portfolio in memory, orders and fills from the store. */
 export function createReadModel(config: TradingConfig, services: TradingServices): TradingReadModel {
@@ -11,8 +12,14 @@ export function createReadModel(config: TradingConfig, services: TradingServices
         engine: e.id,
         mode: e.mode,
         venue: config.venue.name,
-        tradingState: services.tradingStates.get(e.id) ?? 'ACTIVE',
-        strategies: e.strategies.map((s) => ({ strategy: s.id, kind: s.kind, symbol: s.symbol })),
+        tradingState: services.stateOf(e.id) ?? 'unknown',
+        globalTradingState: services.stateOf(GLOBAL_TRADING_STATE) ?? 'unknown',
+        strategies: e.strategies.map((s) => ({
+          strategy: s.id,
+          kind: s.kind,
+          symbol: s.symbol,
+          tradingState: services.stateOf(strategyTradingState(s.id)) ?? 'unknown',
+        })),
       })),
     positions: (scope = {}) => portfolio.positions(scope),
     orders: (query) => store.orders(query),

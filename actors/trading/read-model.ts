@@ -8,12 +8,16 @@ export interface EngineView {
   readonly engine: string;
   readonly mode: TradingMode;
   readonly venue: string;
-  /** `ACTIVE`, `REDUCING` or `HALTED`. */
+  /** The engine's own `ACTIVE`, `REDUCING` or `HALTED` (`unknown` while its component is down). */
   readonly tradingState: string;
+  /** The instance-wide trading state, which every engine trades under too. */
+  readonly globalTradingState: string;
   readonly strategies: readonly {
     readonly strategy: string;
     readonly kind: string;
     readonly symbol: string;
+    /** The strategy's own trading state. */
+    readonly tradingState: string;
   }[];
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from '../kernel/errors';
 import { formatPath } from '../kernel/system-config';
 import { STRATEGY_KINDS, createStrategy } from './strategies/registry';
 import { riskEngineConfigSchema } from './risk-engine.config';
+import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
 
 const id = z
   .string()
@@ -91,7 +92,16 @@ export function parseTradingConfig(raw: unknown): TradingConfig {
   }
   const config = parsed.data;
   const issues: string[] = [];
-  const seen = new Set<string>(['market', 'root']);
+  // Ids the tree gives its own nodes: a config id must not collide with one.
+  const seen = new Set<string>([
+    'market',
+    'root',
+    'system',
+    GLOBAL_TRADING_STATE,
+    ...config.symbols.map((symbol) => `md-${symbol.toLowerCase()}`),
+    ...config.engines.map((e) => `engine-${e.id}`),
+    ...config.engines.flatMap((e) => e.strategies.map((s) => strategyTradingState(s.id))),
+  ]);
   config.engines.forEach((engine, e) => {
     if (seen.has(engine.id)) issues.push(`engines[${e}].id: duplicate or reserved id "${engine.id}"`);
     seen.add(engine.id);

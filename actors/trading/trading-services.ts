@@ -30,8 +30,13 @@ export interface TradingServices {
   engineVenue(engine: string): EngineVenue;
   /** Latest mid per symbol from books some component accepted. */
   readonly mids: Record<string, number>;
-  /** Trading state of each engine as last seen (for views). */
-  readonly tradingStates: Map<string, string>;
+  /**
+   * A component's behaviour state (trading states for views), once a trading component has bound
+   * the runtime's lookup (`EffectEnv.stateOf`); undefined before.
+   */
+  stateOf(actor: string): string | undefined;
+  /** Binds {@link stateOf} to the running runtime. */
+  bindStates(lookup: (actor: string) => string | undefined): void;
 }
 
 /** `services` as a component sees it; throws when the runtime was started without trading. */

@@ -13,14 +13,19 @@ test('predator start runs two engines in shadow on three simulated symbols, and 
   t.deepEqual(
     components.map((c) => `${c.id}:${c.kind}`),
     [
+      'trading:trading-state',
       'md-btcusdt:market-data',
       'md-ethusdt:market-data',
       'md-solusdt:market-data',
       'maker:engine',
+      'mm-btc-state:trading-state',
+      'mm-eth-state:trading-state',
+      'mm-sol-state:trading-state',
       'mm-btc:strategy',
       'mm-eth:strategy',
       'mm-sol:strategy',
       'trend:engine',
+      'trend-btc-state:trading-state',
       'trend-btc:strategy',
     ],
   );

@@ -129,14 +129,16 @@ export const SAMPLE_ENGINES: EngineView[] = [
     mode: 'shadow',
     venue: 'sim',
     tradingState: 'ACTIVE',
-    strategies: [{ strategy: 'maker-1', kind: 'market-maker', symbol: 'BTCUSDT' }],
+    globalTradingState: 'ACTIVE',
+    strategies: [{ strategy: 'maker-1', kind: 'market-maker', symbol: 'BTCUSDT', tradingState: 'ACTIVE' }],
   },
   {
     engine: 'trend',
     mode: 'live',
     venue: 'binance',
     tradingState: 'REDUCING',
-    strategies: [{ strategy: 'ema-1', kind: 'trend-follower', symbol: 'ETHUSDT' }],
+    globalTradingState: 'ACTIVE',
+    strategies: [{ strategy: 'ema-1', kind: 'trend-follower', symbol: 'ETHUSDT', tradingState: 'ACTIVE' }],
   },
 ];
 

@@ -218,3 +218,59 @@ test('a stale book degrades its market data and strategy; quoting stops until bo
   await sim.clock.advance(5_000);
   t.true(Number(componentView(sim.runtime, 'eng').summary.admitted) > admitted, 'quoting resumed');
 });
+
+test('trading state at three levels: a global halt stops every engine, a strategy REDUCING only that strategy', async (t) => {
+  const sim = await simulatedTrading(defaultTradingConfig());
+  t.teardown(() => sim.stop());
+  await sim.clock.advance(MINUTE);
+  const admitted = (engine: string): number => Number(componentView(sim.runtime, engine).summary.admitted);
+  const propose = async (engine: string, strategy: string, n: number): Promise<string> => {
+    const intent = {
+      intentId: `${strategy}-manual-${n}`,
+      engine,
+      strategy,
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: 0.01,
+      t: sim.clock.now(),
+    };
+    await sim.runtime.ask(engine, { type: 'intent.proposed', intent });
+    return String(componentView(sim.runtime, engine).summary.lastDenial);
+  };
+  // A strategy's own REDUCING: its exposure-increasing orders are denied, its siblings trade on.
+  await sim.runtime.ask('mm-btc-state', {
+    type: 'trading.reduce',
+    reason: 'spec',
+    by: 'operator',
+    t: sim.clock.now(),
+  });
+  t.is(componentView(sim.runtime, 'mm-btc-state').state, 'REDUCING');
+  t.regex(await propose('maker', 'mm-btc', 1), /mm-btc-manual-1: REDUCING_INCREASES_EXPOSURE/);
+  const trendBefore = admitted('trend');
+  await propose('trend', 'trend-btc', 1);
+  t.is(admitted('trend'), trendBefore + 1, 'another strategy is not affected');
+  // The global halt: nothing new anywhere, until an operator resumes.
+  await sim.runtime.ask('trading', {
+    type: 'trading.halt',
+    reason: 'spec',
+    by: 'operator',
+    t: sim.clock.now(),
+  });
+  t.regex(await propose('trend', 'trend-btc', 2), /trend-btc-manual-2: TRADING_HALTED/);
+  const before = { maker: admitted('maker'), trend: admitted('trend') };
+  await sim.clock.advance(MINUTE);
+  t.deepEqual(
+    { maker: admitted('maker'), trend: admitted('trend') },
+    before,
+    'no order admitted while halted',
+  );
+  t.like(sim.trading.readModel.engines()[0], { globalTradingState: 'HALTED', tradingState: 'ACTIVE' });
+  await sim.runtime.ask('trading', { type: 'trading.resume', operator: 'alice', t: sim.clock.now() });
+  await sim.clock.advance(MINUTE);
+  t.true(admitted('maker') > before.maker, 'trading resumed');
+  t.is(
+    sim.trading.readModel.engines()[0]?.strategies.find((s) => s.strategy === 'mm-btc')?.tradingState,
+    'REDUCING',
+  );
+});

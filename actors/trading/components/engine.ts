@@ -42,6 +42,7 @@ export default defineComponent({
   },
   effects: (env) => {
     const services = tradingServices(env.services);
+    services.bindStates(env.stateOf);
     const side = services.engineVenue(env.id);
     const execution = new Execution({
       instance: services.instance,
@@ -76,7 +77,6 @@ export default defineComponent({
       stop: () => execution.stop(),
       run: () => {},
       handle: (event) => {
-        services.tradingStates.set(env.id, env.state());
         if (event.type === 'book.accepted') {
           onBook((event as unknown as { book: OrderBook }).book, env.clock.now());
           return true;
@@ -85,10 +85,7 @@ export default defineComponent({
         if (event.type === 'book.live' || event.type === 'book.stale') return true;
         return execution.handle(event);
       },
-      summary: () => {
-        services.tradingStates.set(env.id, env.state());
-        return execution.summary();
-      },
+      summary: () => execution.summary(),
     };
   },
 });

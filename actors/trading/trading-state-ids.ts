@@ -1,0 +1,7 @@
+/** Component id of the instance-wide trading state. */
+export const GLOBAL_TRADING_STATE = 'trading';
+
+/** Component id of one strategy's trading state. */
+export function strategyTradingState(strategy: string): string {
+  return `${strategy}-state`;
+}
