@@ -86,6 +86,11 @@ export class BehaviourRunner {
     return this.result(transitions, false);
   }
 
+  /** Whether the machine takes events of this type at all. */
+  accepts(type: string): boolean {
+    return this.accepted.has(type);
+  }
+
   /** Handles one event synchronously. */
   step(event: AnyEventObject): StepResult {
     if (!this.accepted.has(event.type)) return this.result([], true, false);

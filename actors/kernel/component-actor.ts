@@ -402,6 +402,9 @@ export class ComponentActor implements ChildActor {
     if (event.type === 'sys.fault.crash') return this.injectCrash(incarnation);
     if (event.type === 'sys.fault.hang') return this.injectHang(incarnation);
     if (incarnation.runner) {
+      // Events for the I/O side (books for an engine, answers of its own calls) skip the machine.
+      if (incarnation.effects?.handle && !incarnation.runner.accepts(event.type))
+        return this.offer(incarnation, event, message.reply);
       const result = incarnation.runner.step(event);
       if (!result.deadLetter) this.apply(incarnation, result, undefined);
       else if (incarnation.effects?.handle) return this.offer(incarnation, event, message.reply);
@@ -471,15 +474,22 @@ export class ComponentActor implements ChildActor {
     return `${this.spec.definition.machine.id} ${state}`;
   }
 
-  /** Hands an event the machine does not accept to the effects; the mailbox waits for it. */
-  private async offer(
+  /**
+   * Hands an event the machine does not accept to the effects; the mailbox waits for it when the
+   * handler is asynchronous (and only then: most events are handled synchronously).
+   */
+  private offer(
     incarnation: Incarnation,
     event: AnyEventObject,
     reply: ((reply: AskReply) => void) | undefined,
-  ): Promise<void> {
-    const handled = await (incarnation.effects as ComponentEffects).handle?.(event);
-    if (!handled) this.kernel.deadLetter(this.id, incarnation.state, event.type);
-    reply?.({ state: incarnation.state, deadLetter: !handled });
+  ): void | Promise<void> {
+    const done = (handled: boolean): void => {
+      if (!handled) this.kernel.deadLetter(this.id, incarnation.state, event.type);
+      reply?.({ state: incarnation.state, deadLetter: !handled });
+    };
+    const handled = (incarnation.effects as ComponentEffects).handle?.(event) ?? false;
+    if (typeof handled === 'boolean') return done(handled);
+    return handled.then(done);
   }
 
   private runEffect(incarnation: Incarnation, command: AnyEventObject): void {

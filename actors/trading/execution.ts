@@ -126,7 +126,7 @@ export class Execution {
   }
 
   /** Handles an execution event; `false` for any other event. */
-  async handle(event: AnyEventObject): Promise<boolean> {
+  handle(event: AnyEventObject): boolean {
     if (!EXECUTION_EVENTS.has(event.type)) return false;
     const e = event as ExecutionEvent;
     switch (e.type) {

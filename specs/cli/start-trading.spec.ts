@@ -38,7 +38,18 @@ test('keys in the environment win over keys in the config file', (t) => {
   const file = {
     venue: { kind: 'ccxt', name: 'binance', apiKey: 'file-key', secret: 'file-secret' },
     engines: [
-      { id: 'e', mode: 'live', strategies: [{ id: 's', kind: 'trend-follower', symbol: 'BTCUSDT' }] },
+      {
+        id: 'e',
+        mode: 'live',
+        strategies: [
+          {
+            id: 's',
+            kind: 'trend-follower',
+            symbol: 'BTCUSDT',
+            settings: { fastPeriod: 3, slowPeriod: 8, size: 0.01 },
+          },
+        ],
+      },
     ],
   };
   t.like(resolveTradingConfig(file, {}, NO_ENV).venue, { apiKey: 'file-key', secret: 'file-secret' });
