@@ -6,6 +6,7 @@ import { ComponentRegistry } from '../actors/kernel/registry';
 import engine from '../actors/trading/components/engine';
 import marketData from '../actors/trading/components/market-data';
 import strategy from '../actors/trading/components/strategy';
+import tradingState from '../actors/trading/components/trading-state';
 import type { EngineVenue, TradingServices } from '../actors/trading/trading-services';
 import type { Intent } from '../actors/trading/types';
 import type { Venue } from '../actors/venues/venue';
@@ -108,7 +109,8 @@ export class TradingProbes {
     return new ComponentRegistry()
       .register(marketData as ComponentDefinition, path.join(dir, 'market-data.ts'))
       .register(engineKind, path.join(dir, 'engine.ts'))
-      .register(strategyKind, path.join(dir, 'strategy.ts'));
+      .register(strategyKind, path.join(dir, 'strategy.ts'))
+      .register(tradingState as ComponentDefinition, path.join(dir, 'trading-state.ts'));
   }
 
   /** `services` whose engine venues time every submit. */

@@ -60,10 +60,8 @@ export type ExecutionEvent =
   | { type: 'exec.venueOrder'; order: VenueOrder }
   | { type: 'exec.fills'; fills: readonly Fill[] }
   | { type: 'exec.poll' }
-  /** The intent and its outbox entry were written (or not: `error`). */
-  | { type: 'exec.recorded'; clientOrderId: string; written?: 'written' | 'exists'; error?: string }
-  /** The order is durably `submitted` and out of the outbox: it may leave now. */
-  | { type: 'exec.sendable'; clientOrderId: string };
+  /** A step run outside the mailbox threw: rethrown in it, so the engine crashes as it should. */
+  | { type: 'exec.failed'; error: string };
 
 const EXECUTION_EVENTS = new Set([
   'intent.proposed',
@@ -72,8 +70,7 @@ const EXECUTION_EVENTS = new Set([
   'exec.venueOrder',
   'exec.fills',
   'exec.poll',
-  'exec.recorded',
-  'exec.sendable',
+  'exec.failed',
 ]);
 
 /** A terminal order is kept this long for fills that race its outcome. */
@@ -133,12 +130,6 @@ export class Execution {
       case 'intent.proposed':
         this.propose(e.intent);
         break;
-      case 'exec.recorded':
-        this.recorded(e.clientOrderId, e.written, e.error);
-        break;
-      case 'exec.sendable':
-        this.sendable(e.clientOrderId);
-        break;
       case 'intent.cancel':
         this.cancelIntent(e.intentId, e.t);
         break;
@@ -156,6 +147,8 @@ export class Execution {
       case 'exec.poll':
         this.poll();
         break;
+      case 'exec.failed':
+        throw new Error(e.error);
     }
     return true;
   }
@@ -178,8 +171,8 @@ export class Execution {
 
   /**
    * Risk, then the durable write; the mailbox is not held while the store writes (a slow store must
-   * not stall books and answers): each step's completion comes back as an event. The order counts
-   * as working for risk from the moment it is admitted.
+   * not stall books and answers): each step continues when its write completes (`proceed`). The
+   * order counts as working for risk from the moment it is admitted.
    */
   private propose(intent: Intent): void {
     const { env, engine } = this.o;
@@ -215,8 +208,8 @@ export class Execution {
     // Store writes are I/O, not time: a simulation must not move the clock on while they run.
     this.holds.set(cid, env.clock.hold());
     this.o.store.recordIntent(intentRecord, slot.toRecord(this.now)).then(
-      (written) => env.send({ type: 'exec.recorded', clientOrderId: cid, written }),
-      (error: unknown) => env.send({ type: 'exec.recorded', clientOrderId: cid, error: message(error) }),
+      (written) => this.proceed(() => this.recorded(cid, written, undefined)),
+      (error: unknown) => this.proceed(() => this.recorded(cid, undefined, message(error))),
     );
   }
 
@@ -250,12 +243,15 @@ export class Execution {
     this.apply(slot, { type: 'order.sent', t: this.now }, false);
     // Durable before it leaves: after a crash from here on the order is unknown, never re-sent.
     this.o.store.saveOrder(slot.toRecord(this.now), { clearOutbox: true }).then(
-      () => this.o.env.send({ type: 'exec.sendable', clientOrderId: cid }),
+      () => this.proceed(() => this.sendable(cid)),
       (failure: unknown) => {
         this.release(cid);
         const reason = `STORE_UNAVAILABLE: ${message(failure)}`;
         const event: OrderEvent = { type: 'order.submit.failed', kind: 'rejected', reason, t: this.now };
-        this.o.env.send({ type: 'exec.order', clientOrderId: cid, event });
+        this.proceed(() => {
+          const slot = this.slots.get(cid);
+          if (slot) this.apply(slot, event);
+        });
       },
     );
   }
@@ -276,9 +272,11 @@ export class Execution {
       ...(intent.price === undefined ? {} : { price: intent.price }),
     };
     void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed, bad }) => {
-      if (bad !== null) this.badData(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);
-      for (const event of events) this.o.env.send({ type: 'exec.order', clientOrderId: cid, event });
-      if (placed && placed.filledQty > 0) this.requestFills(intent.symbol);
+      this.proceed(() => {
+        if (bad !== null) this.badData(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);
+        for (const event of events) if (this.slots.get(cid) === slot) this.apply(slot, event);
+        if (placed && placed.filledQty > 0) this.requestFills(intent.symbol);
+      });
     });
   }
 
@@ -287,6 +285,20 @@ export class Execution {
     this.release(slot.clientOrderId);
     const t = this.now;
     this.apply(slot, { type: 'order.submit.failed', kind: 'rejected', reason: 'CANCELLED_BEFORE_SEND', t });
+  }
+
+  /**
+   * Continues an intent's own pipeline when its I/O completes, at once rather than behind the
+   * engine's queued books: handlers are synchronous, so nothing can interleave with this one, and
+   * every step re-reads the order's state. A bug here crashes the engine like one in a handler.
+   */
+  private proceed(step: () => void): void {
+    if (this.stopped) return;
+    try {
+      step();
+    } catch (error) {
+      this.o.env.send({ type: 'exec.failed', error: message(error) });
+    }
   }
 
   private release(cid: string): void {
