@@ -85,6 +85,8 @@ const LATE_FILL_GRACE_MS = 60_000;
  */
 export class Execution {
   private readonly slots = new Map<string, OrderSlot>();
+  /** The same slots by intent id: cancels name intents, and deriving the id hashes. */
+  private readonly byIntent = new Map<string, OrderSlot>();
   /** The slots without an outcome: what risk counts as working, walked on every intent. */
   private readonly working = new Set<OrderSlot>();
   /** Clock holds of orders whose durable writes are under way (see `propose`). */
@@ -181,7 +183,8 @@ export class Execution {
     const decision = checkIntent(this.o.risk, intent, {
       instruments: this.instrumentsByName,
       tradingState: this.tradingState(intent.strategy),
-      positions: Object.fromEntries(this.o.portfolio.positions({ engine }).map((p) => [p.symbol, p.qty])),
+      // Risk reads the position of the intent's symbol only.
+      positions: { [intent.symbol]: this.o.portfolio.quantity(intent.symbol, { engine }) },
       openOrders: this.openQuantities(),
       mids: this.o.mids(),
       recentOrders: this.recent,
@@ -310,11 +313,13 @@ export class Execution {
 
   private track(slot: OrderSlot): void {
     this.slots.set(slot.clientOrderId, slot);
+    this.byIntent.set(slot.context.intent.intentId, slot);
     if (slot.live) this.working.add(slot);
   }
 
   private forget(slot: OrderSlot): void {
     this.slots.delete(slot.clientOrderId);
+    this.byIntent.delete(slot.context.intent.intentId);
     this.working.delete(slot);
     this.disarm(slot.clientOrderId);
     slot.stop();
@@ -331,7 +336,7 @@ export class Execution {
   }
 
   private cancelIntent(intentId: string, t: number): void {
-    const slot = this.slots.get(clientOrderId(this.o.instance, intentId));
+    const slot = this.byIntent.get(intentId);
     if (slot?.live) this.apply(slot, { type: 'order.cancel.requested', by: this.o.engine, t });
   }
 
@@ -350,7 +355,8 @@ export class Execution {
     if (step.to === 'rejected' && step.from !== 'rejected') this.counts.rejected++;
     if (step.to.startsWith('unknown') && !step.from.startsWith('unknown')) this.counts.unknown++;
     // A cancel asked for before the venue knew the order is asked again once it does.
-    if (step.to === 'open' && step.from !== 'open' && slot.context.cancelRequestedAt !== null)
+    const working = (state: string): boolean => state === 'open' || state === 'partially_filled';
+    if (working(step.to) && !working(step.from) && slot.context.cancelRequestedAt !== null)
       this.apply(slot, { type: 'order.cancel.requested', by: this.o.engine, t: this.now });
     if (step.closed) {
       this.working.delete(slot);
@@ -393,6 +399,8 @@ export class Execution {
         void checkOrder(venue, command.clientOrderId, command.symbol, () => this.now).then(send);
         return;
       case 'cancelOrder':
+        // Not at the venue yet: it is dropped unsent, or cancelled again once the venue has it.
+        if (slot.state === 'pending' || slot.state === 'submitted') return;
         void cancelOrder(venue, command.clientOrderId, command.symbol).then((order) => {
           if (order) env.send({ type: 'exec.venueOrder', order });
         });

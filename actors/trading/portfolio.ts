@@ -132,6 +132,21 @@ export class Portfolio {
     return positionView(symbol, position, this.marks.get(symbol), this.scale);
   }
 
+  /**
+   * The signed quantity held in `symbol` by the books in `scope`: what pre-trade risk needs on every
+   * intent, without the view's prices and PnL.
+   */
+  quantity(symbol: string, scope: PortfolioScope = {}): number {
+    let qty = 0n;
+    for (const book of this.books.values()) {
+      if (book.symbol !== symbol) continue;
+      if (scope.engine !== undefined && book.owner.engine !== scope.engine) continue;
+      if (scope.strategy !== undefined && book.owner.strategy !== scope.strategy) continue;
+      qty += book.position.qty;
+    }
+    return fromScaled(qty, this.scale);
+  }
+
   /** Every symbol the books in `scope` have traded, netted per symbol, sorted by symbol. */
   positions(scope: PortfolioScope = {}): PositionView[] {
     const symbols = new Set(this.matching(scope).map((b) => b.symbol));
