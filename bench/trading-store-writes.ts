@@ -1,11 +1,9 @@
 import Redis from 'ioredis';
 import { RealClock } from '../actors/kernel/clock';
 import { silentLogger } from '../actors/kernel/logger';
-import { Rng } from '../actors/kernel/rng';
-import { Runtime } from '../actors/kernel/runtime';
 import { RedisStore } from '../actors/kernel/store-redis';
-import { buildTrading } from '../actors/trading/build-trading';
 import { clientOrderId } from '../actors/trading/client-order-id';
+import { runTrading } from '../actors/trading/run-trading';
 import { parseTradingConfig } from '../actors/trading/trading-config';
 import type { Intent } from '../actors/trading/types';
 import { SYMBOLS, strategyId, tradingBenchConfig } from './trading-market';
@@ -61,21 +59,7 @@ export async function orderWrites(url: string): Promise<{ rest: OrderWrites; fil
 
   const clock = new RealClock();
   const logger = silentLogger();
-  const trading = await buildTrading(config, {
-    clock,
-    rng: new Rng(config.seed).stream('trading'),
-    store,
-    logger,
-  });
-  const runtime = await Runtime.start({
-    config: trading.system,
-    clock,
-    store,
-    logger,
-    registry: trading.registry,
-    services: trading.services,
-    placement: 'memory',
-  });
+  const { runtime, stop } = await runTrading(config, { clock, store, logger, placement: 'memory' });
   const stats = new Redis(url);
   const symbol = SYMBOLS[0] as string;
   const reached = (cid: string, state: string): Promise<void> =>
@@ -150,8 +134,7 @@ export async function orderWrites(url: string): Promise<{ rest: OrderWrites; fil
     return { rest, fill };
   } finally {
     stats.disconnect();
-    await runtime.stop();
-    await trading.close();
+    await stop();
   }
 }
 

@@ -4,7 +4,8 @@ import { formatPath } from '../kernel/system-config';
 import type { Instrument } from './types';
 import { pow10, toScaledExact } from './portfolio-amounts';
 
-const instrumentSchema = z.strictObject({
+/** An {@link Instrument} as configs carry it (portfolio, strategy components). */
+export const instrumentSchema = z.strictObject({
   symbol: z.string().min(1),
   base: z.string().min(1),
   quote: z.string().min(1),

@@ -7,9 +7,8 @@ import { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
 import { RedisStore } from '../../actors/kernel/store-redis';
-import { Rng } from '../../actors/kernel/rng';
 import { VenueError } from '../../actors/venues/sim-venue-errors';
-import { buildTrading } from '../../actors/trading/build-trading';
+import { runTrading } from '../../actors/trading/run-trading';
 import type { Trading } from '../../actors/trading/build-trading';
 import { startGateway } from '../../gateway';
 import { UsageError, intFlag, parseFlags } from '../usage';
@@ -63,25 +62,13 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     const redisUrl = flags.redis ?? process.env.REDIS_URL;
     store = redisUrl ? new RedisStore({ url: redisUrl, instance, clock }) : new MemoryStore({ instance });
     if (tradingConfig) {
-      trading = await buildTrading(tradingConfig, {
-        clock,
-        rng: new Rng(tradingConfig.seed).stream('trading'),
-        store,
-        logger,
-      });
-      runtime = await Runtime.start({
-        config: trading.system,
-        clock,
-        store,
-        logger,
-        registry: trading.registry,
-        services: trading.services,
-      });
+      const running = await runTrading(tradingConfig, { clock, store, logger });
+      trading = running.trading;
+      runtime = running.runtime;
     } else {
       runtime = await Runtime.start({ config: raw, clock, store, logger });
     }
   } catch (error) {
-    await trading?.close();
     if (error instanceof ConfigError) {
       console.error(`predator: ${error.message}`);
       return 2;

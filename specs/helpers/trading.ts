@@ -1,11 +1,10 @@
 import { VirtualClock } from '../../actors/kernel/clock-virtual';
 import { silentLogger } from '../../actors/kernel/logger';
-import { Rng } from '../../actors/kernel/rng';
-import { Runtime } from '../../actors/kernel/runtime';
+import type { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
-import { buildTrading } from '../../actors/trading/build-trading';
 import type { Trading } from '../../actors/trading/build-trading';
+import { runTrading } from '../../actors/trading/run-trading';
 import { parseTradingConfig } from '../../actors/trading/trading-config';
 import type { TradingConfigInput } from '../../actors/trading/trading-config';
 
@@ -27,35 +26,13 @@ export async function simulatedTrading(
   const parsed = parseTradingConfig(config);
   const clock = options.clock ?? new VirtualClock();
   const store = options.store ?? new MemoryStore({ instance: parsed.instance });
-  const logger = silentLogger();
-  const trading = await buildTrading(parsed, {
-    clock,
-    rng: new Rng(parsed.seed).stream('trading'),
-    store,
-    logger,
-  });
-  const runtime = await Runtime.start({
-    config: trading.system,
+  const { runtime, trading, stop } = await runTrading(parsed, {
     clock,
     store,
-    logger,
-    registry: trading.registry,
-    services: trading.services,
+    logger: silentLogger(),
     placement: 'memory',
   });
-  let stopped = false;
-  return {
-    runtime,
-    clock,
-    store,
-    trading,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await runtime.stop();
-      await trading.close();
-    },
-  };
+  return { runtime, clock, store, trading, stop };
 }
 
 /** One engine with one strategy, for focused specs. */

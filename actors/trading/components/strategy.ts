@@ -2,16 +2,8 @@ import { z } from 'zod';
 import { strategyMachine } from '../../../machines/strategy.machine';
 import type { StrategyCommand, StrategyMachineContext } from '../../../machines/strategy.machine';
 import { defineComponent } from '../../kernel/component';
+import { instrumentSchema } from '../portfolio.config';
 import { STRATEGY_KINDS } from '../strategies/registry';
-
-const instrumentSchema = z.strictObject({
-  symbol: z.string().min(1),
-  base: z.string().min(1),
-  quote: z.string().min(1),
-  tickSize: z.number().positive(),
-  lotSize: z.number().positive(),
-  minNotional: z.number().min(0),
-});
 
 /**
  * One strategy on one instrument: turns books into intents and nothing else. Intents and cancels
