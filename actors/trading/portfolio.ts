@@ -45,6 +45,8 @@ export class Portfolio {
   private ledger: Ledger;
   private dedup: DedupWindow;
   private curve: EquityCurve;
+  /** Net PnL curves by `engine` and `engine/strategy`; rebuilt from marks, not in snapshots. */
+  private readonly pnlCurves = new Map<string, EquityCurve>();
 
   private constructor(readonly config: PortfolioConfig) {
     this.scale = config.amountDecimals;
@@ -121,6 +123,7 @@ export class Portfolio {
       for (const [symbol, price] of parsed) this.marks.set(symbol, price);
       const { equity, unpriced } = this.exactEquity();
       this.curve.record(t, equity);
+      this.recordPnlCurves(t);
       return { status: 'marked', equity: fromScaled(equity, 2 * this.scale), unpriced };
     }
     return parsed;
@@ -155,6 +158,33 @@ export class Portfolio {
 
   /** PnL of `scope` (the whole instance by default). */
   pnl(scope: PortfolioScope = {}): PnlView {
+    const { realized, fees, unrealized, net, unmarked } = this.exactPnl(scope);
+    return {
+      realized: fromScaled(realized, this.scale),
+      fees: fromScaled(fees, this.scale),
+      unrealized: fromScaled(unrealized, 2 * this.scale),
+      net: fromScaled(net, 2 * this.scale),
+      unmarked,
+    };
+  }
+
+  /**
+   * The net PnL curve of an engine or a strategy, one point per mark since it first traded in this
+   * portfolio (bounded like the equity curve, with exact peak and maximum drawdown): what a
+   * drawdown-from-peak breaker of that scope reads. Empty for a scope that never traded.
+   */
+  pnlCurve(scope: { readonly engine: string; readonly strategy?: string }): EquityCurveView {
+    const curve = this.pnlCurves.get(curveKey(scope));
+    return curve ? curve.view() : new EquityCurve(this.config.equityCurveCapacity, 2 * this.scale).view();
+  }
+
+  private exactPnl(scope: PortfolioScope): {
+    realized: bigint;
+    fees: bigint;
+    unrealized: bigint;
+    net: bigint;
+    unmarked: string[];
+  } {
     let realized = 0n;
     let fees = 0n;
     let unrealized = 0n;
@@ -167,14 +197,28 @@ export class Portfolio {
       if (mark !== undefined) unrealized += unrealizedAt(position, mark, this.scale);
       else if (position.qty !== 0n) unmarked.push(symbol);
     }
-    const unit = pow10(this.scale);
-    return {
-      realized: fromScaled(realized, this.scale),
-      fees: fromScaled(fees, this.scale),
-      unrealized: fromScaled(unrealized, 2 * this.scale),
-      net: fromScaled((realized - fees) * unit + unrealized, 2 * this.scale),
-      unmarked: unmarked.sort(),
-    };
+    const net = (realized - fees) * pow10(this.scale) + unrealized;
+    return { realized, fees, unrealized, net, unmarked: unmarked.sort() };
+  }
+
+  /** Appends every engine's and strategy's net PnL at `t` to its curve. */
+  private recordPnlCurves(t: number): void {
+    const scopes: { engine: string; strategy?: string }[] = [];
+    const engines = new Set<string>();
+    for (const owner of this.owners()) {
+      scopes.push(owner);
+      engines.add(owner.engine);
+    }
+    for (const engine of engines) scopes.push({ engine });
+    for (const scope of scopes) {
+      const key = curveKey(scope);
+      let curve = this.pnlCurves.get(key);
+      if (!curve) {
+        curve = new EquityCurve(this.config.equityCurveCapacity, 2 * this.scale);
+        this.pnlCurves.set(key, curve);
+      }
+      curve.record(t, this.exactPnl(scope).net);
+    }
   }
 
   /** Every engine and strategy that has a fill, sorted. */
@@ -322,4 +366,8 @@ function beforeHorizon(horizon: number | null): PortfolioRejection {
     't',
     `unknown id at or before the dedup horizon ${String(horizon)}: it may be a forgotten duplicate`,
   );
+}
+
+function curveKey(scope: { readonly engine?: string; readonly strategy?: string }): string {
+  return scope.strategy === undefined ? `${scope.engine ?? ''}` : `${scope.engine ?? ''}/${scope.strategy}`;
 }

@@ -30,8 +30,17 @@ export function createReadModel(config: TradingConfig, services: TradingServices
       return {
         valuationAsset: config.valuationAsset,
         instance: portfolio.pnl(),
-        engines: engines.map((engine) => ({ engine, ...portfolio.pnl({ engine }) })),
-        strategies: owners.map((o) => ({ engine: o.engine, strategy: o.strategy, ...portfolio.pnl(o) })),
+        engines: engines.map((engine) => ({
+          engine,
+          ...portfolio.pnl({ engine }),
+          curve: portfolio.pnlCurve({ engine }),
+        })),
+        strategies: owners.map((o) => ({
+          engine: o.engine,
+          strategy: o.strategy,
+          ...portfolio.pnl(o),
+          curve: portfolio.pnlCurve(o),
+        })),
         equity: portfolio.equity(),
         curve: portfolio.equityCurve(),
       };

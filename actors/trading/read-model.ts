@@ -25,8 +25,13 @@ export interface EngineView {
 export interface PnlReport {
   readonly valuationAsset: string;
   readonly instance: PnlView;
-  readonly engines: readonly ({ readonly engine: string } & PnlView)[];
-  readonly strategies: readonly ({ readonly engine: string; readonly strategy: string } & PnlView)[];
+  /** Each engine's PnL, and its net PnL curve (one point per mark; peak and drawdown from peak). */
+  readonly engines: readonly ({ readonly engine: string; readonly curve: EquityCurveView } & PnlView)[];
+  readonly strategies: readonly ({
+    readonly engine: string;
+    readonly strategy: string;
+    readonly curve: EquityCurveView;
+  } & PnlView)[];
   readonly equity: EquityView;
   readonly curve: EquityCurveView;
 }

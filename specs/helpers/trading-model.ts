@@ -79,8 +79,8 @@ export class MemoryTradingModel implements TradingReadModel {
     return {
       valuationAsset: p.config.valuationAsset,
       instance: p.pnl(),
-      engines: engines.map((engine) => ({ engine, ...p.pnl({ engine }) })),
-      strategies: owners.map((owner) => ({ ...owner, ...p.pnl(owner) })),
+      engines: engines.map((engine) => ({ engine, ...p.pnl({ engine }), curve: p.pnlCurve({ engine }) })),
+      strategies: owners.map((owner) => ({ ...owner, ...p.pnl(owner), curve: p.pnlCurve(owner) })),
       equity: p.equity(),
       curve: p.equityCurve(),
     };
