@@ -331,11 +331,20 @@ export class ComponentActor implements ChildActor {
         if (!incarnation.mailbox.post({ kind: 'event', event }))
           kernel.deadLetter(id, incarnation.state, event.type);
       },
-      tell: (actor, event) => kernel.tell(actor, event),
+      // An ended incarnation's late I/O completions must not act in the name of the next one.
+      tell: (actor, event) => {
+        if (!incarnation.ended) kernel.tell(actor, event);
+      },
       stateOf: (actor) => kernel.stateOf(actor),
-      publish: (topic, event) => kernel.publish(topic, event),
-      record: (transition) => kernel.journal.record({ t: kernel.clock.now(), ...transition }),
-      incident: (kind, detail, data) => kernel.incident(id, kind, detail, data),
+      publish: (topic, event) => {
+        if (!incarnation.ended) kernel.publish(topic, event);
+      },
+      record: (transition) => {
+        if (!incarnation.ended) kernel.journal.record({ t: kernel.clock.now(), ...transition });
+      },
+      incident: (kind, detail, data) => {
+        if (!incarnation.ended) kernel.incident(id, kind, detail, data);
+      },
     };
   }
 

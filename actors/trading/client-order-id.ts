@@ -9,7 +9,7 @@ import { hash } from 'node:crypto';
  * SHA-256(instance, intentId) truncated to 128 bits: 32 characters, within Binance's
  * `^[a-zA-Z0-9-_]{1,36}$`. The instance tag tells our orders (and which instance placed them) from
  * any other order on a shared account; the intent id itself is not recoverable: look it up in the
- * store under `predator:{inst}:orders:{clientOrderId}`.
+ * store under `predator:{inst}:exec:order:{clientOrderId}` (`docs/redis-keys.md`).
  */
 
 /** Prefix of every client order id Predator generates. */
