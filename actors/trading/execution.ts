@@ -6,7 +6,6 @@ import type { TimerHandle } from '../kernel/clock';
 import type { EffectEnv } from '../kernel/component';
 import type { Venue } from '../venues/venue';
 import { clientOrderId } from './client-order-id';
-import { isOwnClientOrderId } from './client-order-id';
 import {
   cancelOrder,
   checkOrder,
@@ -18,6 +17,8 @@ import {
   venueOrderProblem,
 } from './execution-venue';
 import type { ExecutionStore, FillRecord, OrderRecord, TradingMode } from './execution-store';
+import { BadVenueData } from './bad-venue-data';
+import { OrderDeadlines } from './order-deadlines';
 import { OrderSlot } from './order-slot';
 import type { OrderStep } from './order-slot';
 import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
@@ -93,7 +94,6 @@ export class Execution {
   private readonly holds = new Map<string, () => void>();
   private readonly instrumentsByName: Readonly<Record<string, Instrument>>;
   private readonly closedAt = new Map<string, number>();
-  private readonly timers = new Map<string, Map<string, TimerHandle>>();
   private readonly saves = new Map<string, Promise<void>>();
   private recent: RecentOrder[] = [];
   private pollTimer: TimerHandle | null = null;
@@ -101,11 +101,19 @@ export class Execution {
   private stopped = false;
   private readonly counts = { admitted: 0, denied: 0, fills: 0, rejected: 0, unknown: 0 };
   private lastDenial: string | null = null;
-  /** Bad venue data already reported (by order and detail): a venue repeating itself is one incident. */
-  private readonly reported = new Set<string>();
+  private readonly bad: BadVenueData;
+  private readonly deadlines: OrderDeadlines;
 
   constructor(private readonly o: ExecutionOptions) {
     this.instrumentsByName = Object.fromEntries(o.instruments);
+    this.bad = new BadVenueData(o.env, o.engine, o.instance);
+    this.deadlines = new OrderDeadlines(o.env.clock, (clientOrderId, name) =>
+      o.env.send({
+        type: 'exec.order',
+        clientOrderId,
+        event: { type: name, t: o.env.clock.now() } as OrderEvent,
+      }),
+    );
   }
 
   /** Resumes stored orders, then starts polling. */
@@ -119,7 +127,7 @@ export class Execution {
   stop(): void {
     this.stopped = true;
     if (this.pollTimer) this.o.env.clock.clearTimeout(this.pollTimer);
-    for (const cid of this.timers.keys()) this.disarm(cid);
+    this.deadlines.clear();
     for (const slot of this.slots.values()) slot.stop();
     for (const cid of [...this.holds.keys()]) this.release(cid);
   }
@@ -276,7 +284,8 @@ export class Execution {
     };
     void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed, bad }) => {
       this.proceed(() => {
-        if (bad !== null) this.badData(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);
+        if (bad !== null)
+          this.bad.report(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);
         for (const event of events) if (this.slots.get(cid) === slot) this.apply(slot, event);
         if (placed && placed.filledQty > 0) this.requestFills(intent.symbol);
       });
@@ -321,7 +330,7 @@ export class Execution {
     this.slots.delete(slot.clientOrderId);
     this.byIntent.delete(slot.context.intent.intentId);
     this.working.delete(slot);
-    this.disarm(slot.clientOrderId);
+    this.deadlines.disarm(slot.clientOrderId);
     slot.stop();
   }
 
@@ -411,7 +420,7 @@ export class Execution {
       case 'raiseIncident': {
         const { incident } = command;
         if (incident.kind === 'BAD_VENUE_DATA')
-          this.badData(incident.detail, { ...incident }, `${incident.clientOrderId}|${incident.detail}`);
+          this.bad.report(incident.detail, { ...incident }, `${incident.clientOrderId}|${incident.detail}`);
         else env.incident(incident.kind, incident.detail, { ...incident });
         return;
       }
@@ -428,26 +437,8 @@ export class Execution {
 
   private requestFills(symbol: string): void {
     void fetchFills(this.o.venue, symbol).then(({ fills, bad }) => {
-      if (bad !== null) this.badData(bad, { symbol }, `fills|${bad}`);
+      if (bad !== null) this.bad.report(bad, { symbol }, `fills|${bad}`);
       this.o.env.send({ type: 'exec.fills', fills });
-    });
-  }
-
-  /**
-   * Bad venue data: an incident (once per order and detail), and the engine goes REDUCING — what
-   * the venue says about our orders can no longer be trusted to keep positions right.
-   */
-  private badData(detail: string, data: Readonly<Record<string, unknown>>, key: string): void {
-    if (this.reported.has(key)) return;
-    if (this.reported.size >= 10_000) this.reported.clear();
-    this.reported.add(key);
-    const { env, engine } = this.o;
-    env.incident('BAD_VENUE_DATA', detail, data);
-    env.send({
-      type: 'trading.reduce',
-      reason: `BAD_VENUE_DATA: ${detail}`,
-      by: `${engine}/execution`,
-      t: this.now,
     });
   }
 
@@ -460,7 +451,7 @@ export class Execution {
       symbol: slot.context.intent.symbol,
     });
     if (bad !== null) {
-      this.badData(
+      this.bad.report(
         bad,
         { clientOrderId: slot.clientOrderId, symbol: slot.context.intent.symbol },
         `${slot.clientOrderId}|${bad}`,
@@ -483,7 +474,7 @@ export class Execution {
     for (const fill of fills) {
       const slot = this.slots.get(fill.clientOrderId);
       if (!slot) {
-        this.unmatched(fill);
+        this.bad.unmatched(fill);
         continue;
       }
       const { intent } = slot.context;
@@ -494,7 +485,7 @@ export class Execution {
         (refused === null ? null : `fill ${show(fill.fillId)}: ${refused.field}: ${refused.message}`);
       if (bad !== null) {
         const cid = slot.clientOrderId;
-        this.badData(
+        this.bad.report(
           bad,
           { clientOrderId: cid, engine: intent.engine, strategy: intent.strategy },
           `${cid}|${bad}`,
@@ -532,19 +523,6 @@ export class Execution {
     }
   }
 
-  /** A fill of no order this engine holds: news only if this instance never sent the order. */
-  private unmatched(fill: Fill): void {
-    const cid: unknown = fill.clientOrderId;
-    // Our own orders this engine no longer holds (closed a while ago, or another engine's).
-    if (typeof cid === 'string' && isOwnClientOrderId(this.o.instance, cid)) return;
-    const detail = `fill ${show(fill.fillId)} for order ${show(cid)}, which this instance never sent`;
-    this.badData(
-      detail,
-      { fillId: fill.fillId, clientOrderId: cid, symbol: fill.symbol },
-      `fill|${show(fill.fillId)}`,
-    );
-  }
-
   private poll(): void {
     this.pollTimer = null;
     const now = this.now;
@@ -577,7 +555,7 @@ export class Execution {
       return;
     }
     if (!Array.isArray(open)) {
-      this.badData(`openOrders answered ${show(open)}, not a list of orders`, { symbol }, 'openOrders');
+      this.bad.report(`openOrders answered ${show(open)}, not a list of orders`, { symbol }, 'openOrders');
       return;
     }
     const orders = open.filter((o): o is VenueOrder => typeof o === 'object' && o !== null);
@@ -637,36 +615,9 @@ export class Execution {
     this.arm(slot);
   }
 
-  /** (Re-)arms the order's deadlines from its context: timers do not survive restarts, context does. */
+  /** (Re-)arms the order's deadlines from its context. */
   private arm(slot: OrderSlot): void {
-    const cid = slot.clientOrderId;
-    this.disarm(cid);
-    const deadlines = Object.entries(slot.context.deadlines);
-    if (deadlines.length === 0) return;
-    const timers = new Map<string, TimerHandle>();
-    for (const [name, at] of deadlines) {
-      if (at === undefined) continue;
-      timers.set(
-        name,
-        this.o.env.clock.setTimeout(
-          () =>
-            this.o.env.send({
-              type: 'exec.order',
-              clientOrderId: cid,
-              event: { type: name, t: this.now } as OrderEvent,
-            }),
-          Math.max(0, at - this.now),
-        ),
-      );
-    }
-    this.timers.set(cid, timers);
-  }
-
-  private disarm(cid: string): void {
-    const timers = this.timers.get(cid);
-    if (!timers) return;
-    for (const handle of timers.values()) this.o.env.clock.clearTimeout(handle);
-    this.timers.delete(cid);
+    this.deadlines.arm(slot.clientOrderId, slot.context.deadlines);
   }
 
   /** Remaining quantity of working orders per symbol and side: they count as if they filled. */
