@@ -66,9 +66,10 @@ export default defineComponent({
       const ask = book.asks[0]?.price;
       if (bid !== undefined && ask !== undefined) services.mids[book.symbol] = (bid + ask) / 2;
       side.observe(book);
+      // The throttle first: this runs on every book, the count of mids at most once per mark.
+      if (t - lastMark < env.config.markEveryMs) return;
       // Until every symbol has a mid, equity would leave assets out and the curve would jump.
       if (Object.keys(services.mids).length < services.instruments().size) return;
-      if (t - lastMark < env.config.markEveryMs) return;
       lastMark = t;
       services.portfolio.mark(t, services.mids);
     };
