@@ -11,7 +11,7 @@ import type { Gateway } from '../../gateway';
 import { launchBrowser } from '../helpers/browser';
 import type { BrowserSession } from '../helpers/browser';
 import { simulated } from '../helpers/runtime';
-import { fillRecord, sampleTrading } from '../helpers/trading-model';
+import { closeSampleTrend, sampleTrading } from '../helpers/trading-model';
 import type { MemoryTradingModel } from '../helpers/trading-model';
 
 // The trading panel in headless Chromium, over the real gateway and a real portfolio (the figures
@@ -139,19 +139,7 @@ test('the trading panel follows new fills and marks as the page polls', async (t
   const { page, trading, browser } = await openDashboard(t);
   await page.locator('[data-testid="equity-curve"][data-points="3"]').waitFor();
 
-  trading.fill(
-    fillRecord({
-      engine: 'trend',
-      strategy: 'ema-1',
-      symbol: 'ETHUSDT',
-      fillId: 'f-4',
-      side: 'sell',
-      qty: 1,
-      price: 2_020,
-      t: 4_000,
-    }),
-  );
-  trading.mark(4_500, { ETHUSDT: 2_020 });
+  closeSampleTrend(trading);
 
   await page.locator('[data-testid="fill-row"][data-fill-id="f-4"][data-side="sell"]').waitFor();
   await page.locator('[data-testid="position-row"][data-symbol="ETHUSDT"][data-qty="0"]').waitFor();

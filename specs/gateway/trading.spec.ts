@@ -7,7 +7,7 @@ import type { PnlReport } from '../../actors/trading/read-model';
 import { startGateway } from '../../gateway';
 import type { EnginesAnswer, FillsAnswer, OrdersAnswer, PositionsAnswer } from '../../gateway';
 import { simulated } from '../helpers/runtime';
-import { SAMPLE_ENGINES, fillRecord, sampleTrading } from '../helpers/trading-model';
+import { SAMPLE_ENGINES, closeSampleTrend, sampleTrading } from '../helpers/trading-model';
 import type { MemoryTradingModel } from '../helpers/trading-model';
 import { fetchJson } from './fixture';
 import type { ErrorAnswer } from './fixture';
@@ -161,19 +161,7 @@ test('GET /api/trading/pnl answers the PnL report with the equity curve', async 
 
 test('the trading routes answer what the read model has now', async (t) => {
   const { url, trading } = await start(t);
-  trading.fill(
-    fillRecord({
-      engine: 'trend',
-      strategy: 'ema-1',
-      symbol: 'ETHUSDT',
-      fillId: 'f-4',
-      side: 'sell',
-      qty: 1,
-      price: 2_020,
-      t: 4_000,
-    }),
-  );
-  trading.mark(4_500, { ETHUSDT: 2_020 });
+  closeSampleTrend(trading);
   const fills = await fetchJson<FillsAnswer>(`${url}/api/trading/fills?since=4000`);
   t.deepEqual(fillIds(fills.body.fills), ['f-4']);
   const positions = await fetchJson<PositionsAnswer>(`${url}/api/trading/positions?engine=trend`);

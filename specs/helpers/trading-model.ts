@@ -213,3 +213,23 @@ export function sampleTrading(): MemoryTradingModel {
   model.mark(3_500, { BTCUSDT: 30_200, ETHUSDT: 2_010 });
   return model;
 }
+
+/**
+ * What happens next in {@link sampleTrading}: `trend/ema-1` sells its 1 ETH at 2 020 (fill `f-4`,
+ * no fee) and ETH is marked there: realized 20, the ETH position flat.
+ */
+export function closeSampleTrend(model: MemoryTradingModel): void {
+  model.fill(
+    fillRecord({
+      engine: 'trend',
+      strategy: 'ema-1',
+      symbol: 'ETHUSDT',
+      fillId: 'f-4',
+      side: 'sell',
+      qty: 1,
+      price: 2_020,
+      t: 4_000,
+    }),
+  );
+  model.mark(4_500, { ETHUSDT: 2_020 });
+}
