@@ -7,6 +7,7 @@ import type { Rng } from '../kernel/rng';
 import type { Store } from '../kernel/store';
 import type { SystemConfigInput } from '../kernel/system-config';
 import { CcxtVenue } from '../venues/ccxt-venue';
+import { KillSwitches } from '../safety/kill-switches';
 import { MarketSim } from '../venues/market-sim';
 import { ManualMarket } from '../venues/market-source';
 import { SimVenue } from '../venues/sim-venue';
@@ -135,11 +136,13 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
     const observe = (book: OrderBook): void => void model.set(book.symbol, book, book.t);
     sides.set(e.id, { venue, mode: 'shadow', fresh: true, observe });
   }
+  const kills = await KillSwitches.load(store, clock);
   let lookup: (actor: string) => string | undefined = () => undefined;
   const services: TradingServices = {
     instance: config.instance,
     store: exec,
     portfolio,
+    kills,
     venue: (name) => {
       if (name !== config.venue.name) throw new ConfigError(`unknown venue ${name}`, [`venue: ${name}`]);
       return market;

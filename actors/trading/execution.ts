@@ -1,9 +1,10 @@
 import type { AnyEventObject } from 'xstate';
 import type { OrderCommand, OrderEvent, OrderPolicy } from '../../machines/order.machine';
-import { effectiveTradingState } from '../../machines/trading-state.machine';
+import { effectiveTradingState, mostRestrictive } from '../../machines/trading-state.machine';
 import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { TimerHandle } from '../kernel/clock';
 import type { EffectEnv } from '../kernel/component';
+import type { KillSwitches } from '../safety/kill-switches';
 import type { Venue } from '../venues/venue';
 import { clientOrderId } from './client-order-id';
 import {
@@ -18,6 +19,13 @@ import {
 } from './execution-venue';
 import type { ExecutionStore, FillRecord, OrderRecord, TradingMode } from './execution-store';
 import { BadVenueData } from './bad-venue-data';
+import {
+  FLATTEN_INTENT_PREFIX,
+  cancelledByKill,
+  flattenIntents,
+  isFlattenIntent,
+  mayStillSend,
+} from './execution-kills';
 import { OrderDeadlines } from './order-deadlines';
 import { OrderSlot } from './order-slot';
 import type { OrderStep } from './order-slot';
@@ -46,6 +54,8 @@ export interface ExecutionOptions {
   /** Latest mids by symbol, from accepted books. */
   readonly mids: () => Readonly<Record<string, number>>;
   readonly env: EffectEnv;
+  /** The kill-switch ladder: consulted on every intent and again before an order leaves. */
+  readonly kills: KillSwitches;
   /**
    * The shadow fill model was built in this process: orders from a previous process are not in
    * it, so they end (cancelled, or resolved as absent) instead of being checked forever.
@@ -61,6 +71,8 @@ export type ExecutionEvent =
   | { type: 'exec.venueOrder'; order: VenueOrder }
   | { type: 'exec.fills'; fills: readonly Fill[] }
   | { type: 'exec.poll' }
+  /** The kill switches changed: cancel and flatten what they now cover. */
+  | { type: 'exec.kill' }
   /** A step run outside the mailbox threw: rethrown in it, so the engine crashes as it should. */
   | { type: 'exec.failed'; error: string };
 
@@ -71,6 +83,7 @@ const EXECUTION_EVENTS = new Set([
   'exec.venueOrder',
   'exec.fills',
   'exec.poll',
+  'exec.kill',
   'exec.failed',
 ]);
 
@@ -120,6 +133,8 @@ export class Execution {
   async start(): Promise<void> {
     const stored = await this.o.store.orders({ engine: this.o.engine, live: true });
     for (const record of stored) this.resume(record);
+    // A kill engaged before the restart is carried out again: cancels and flattening are idempotent.
+    this.enforceKills();
     this.schedulePoll();
   }
 
@@ -157,6 +172,9 @@ export class Execution {
       case 'exec.poll':
         this.poll();
         break;
+      case 'exec.kill':
+        this.enforceKills();
+        break;
       case 'exec.failed':
         throw new Error(e.error);
     }
@@ -185,9 +203,15 @@ export class Execution {
    * order counts as working for risk from the moment it is admitted.
    */
   private propose(intent: Intent): void {
-    const { env, engine } = this.o;
+    const { engine } = this.o;
     if (intent.engine !== engine)
       return this.deny(intent, `intent for engine ${intent.engine} sent to ${engine}`);
+    // The prefix exempts an order from halts; only the kill switch may use it.
+    if (isFlattenIntent(intent))
+      return this.deny(
+        intent,
+        `INVALID_INTENT: intent ids starting with ${FLATTEN_INTENT_PREFIX} are reserved`,
+      );
     const decision = checkIntent(this.o.risk, intent, {
       instruments: this.instrumentsByName,
       tradingState: this.tradingState(intent.strategy),
@@ -198,9 +222,15 @@ export class Execution {
       recentOrders: this.recent,
     });
     if (!decision.admitted) return this.deny(intent, `${decision.reason}: ${decision.detail}`);
+    this.recent = recordAdmitted(this.o.risk, this.recent, intent);
+    this.admit(intent);
+  }
+
+  /** Writes an admitted intent and its outbox entry; its order leaves once they are durable. */
+  private admit(intent: Intent): void {
+    const { env } = this.o;
     const cid = clientOrderId(this.o.instance, intent.intentId);
     if (this.slots.has(cid)) return;
-    this.recent = recordAdmitted(this.o.risk, this.recent, intent);
     const instrument = this.o.instruments.get(intent.symbol) as Instrument;
     const slot = OrderSlot.create(
       { clientOrderId: cid, intent, lotSize: instrument.lotSize, policy: this.o.policy },
@@ -232,10 +262,13 @@ export class Execution {
     const { env } = this.o;
     const level = (state: string | undefined): TradingStateValue =>
       state === 'ACTIVE' || state === 'REDUCING' ? state : 'HALTED';
-    return effectiveTradingState(
-      level(env.stateOf(GLOBAL_TRADING_STATE)),
-      level(env.state()),
-      level(env.stateOf(strategyTradingState(strategy))),
+    return mostRestrictive(
+      effectiveTradingState(
+        level(env.stateOf(GLOBAL_TRADING_STATE)),
+        level(env.state()),
+        level(env.stateOf(strategyTradingState(strategy))),
+      ),
+      this.o.kills.restriction(this.o.engine, strategy),
     );
   }
 
@@ -274,6 +307,9 @@ export class Execution {
     if (!slot || slot.state !== 'submitted') return;
     if (slot.context.cancelRequestedAt !== null) return this.dropUnsent(slot);
     const { intent } = slot.context;
+    const position = this.o.portfolio.quantity(intent.symbol, { engine: this.o.engine });
+    if (!mayStillSend(this.tradingState(intent.strategy), intent, position))
+      return this.dropUnsent(slot, 'HALTED_BEFORE_SEND');
     const request = {
       clientOrderId: cid,
       symbol: intent.symbol,
@@ -293,10 +329,37 @@ export class Execution {
   }
 
   /** Cancelled before it left: it never reaches the venue; its outcome is a refusal of our own. */
-  private dropUnsent(slot: OrderSlot): void {
+  private dropUnsent(slot: OrderSlot, reason = 'CANCELLED_BEFORE_SEND'): void {
     this.release(slot.clientOrderId);
     const t = this.now;
-    this.apply(slot, { type: 'order.submit.failed', kind: 'rejected', reason: 'CANCELLED_BEFORE_SEND', t });
+    this.apply(slot, { type: 'order.submit.failed', kind: 'rejected', reason, t });
+  }
+
+  /**
+   * Carries out the kill switches that cover this engine: cancels the working orders of every
+   * scope at `cancel` or above, then places the market orders that close positions under
+   * `flatten`. Idempotent: it runs on every change, at start and on every poll.
+   */
+  private enforceKills(): void {
+    const kills = this.o.kills.list();
+    if (kills.length === 0) return;
+    const { engine } = this.o;
+    const t = this.now;
+    for (const slot of [...this.working]) {
+      if (slot.context.cancelRequestedAt !== null || !cancelledByKill(kills, engine, slot.context.intent))
+        continue;
+      this.apply(slot, { type: 'order.cancel.requested', by: 'kill-switch', t });
+    }
+    const intents = flattenIntents({
+      engine,
+      kills,
+      portfolio: this.o.portfolio,
+      instruments: this.o.instruments,
+      mids: this.o.mids(),
+      working: [...this.working].map((s) => ({ intent: s.context.intent, filledQty: s.context.filledQty })),
+      now: t,
+    });
+    for (const intent of intents) this.admit(intent);
   }
 
   /**
@@ -542,6 +605,7 @@ export class Execution {
         this.polling = false;
       });
     }
+    this.enforceKills();
     this.schedulePoll();
   }
 

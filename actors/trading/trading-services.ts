@@ -1,3 +1,4 @@
+import type { KillSwitches } from '../safety/kill-switches';
 import type { Venue } from '../venues/venue';
 import type { ExecutionStore, TradingMode } from './execution-store';
 import type { Portfolio } from './portfolio';
@@ -23,6 +24,8 @@ export interface TradingServices {
   readonly instance: string;
   readonly store: ExecutionStore;
   readonly portfolio: Portfolio;
+  /** The kill-switch ladder every engine consults before admitting and before sending an order. */
+  readonly kills: KillSwitches;
   /** The market venue (books, and orders in `live`), by name. */
   venue(name: string): Venue;
   instruments(): ReadonlyMap<string, Instrument>;

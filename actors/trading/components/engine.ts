@@ -58,6 +58,7 @@ export default defineComponent({
       pollMs: env.config.pollMs,
       mids: () => services.mids,
       env,
+      kills: services.kills,
       shadowFresh: side.mode === 'shadow' && side.fresh,
     });
     let lastMark = Number.NEGATIVE_INFINITY;
@@ -73,9 +74,17 @@ export default defineComponent({
       lastMark = t;
       services.portfolio.mark(t, services.mids);
     };
+    let unsubscribe = (): void => {};
     return {
-      start: () => execution.start(),
-      stop: () => execution.stop(),
+      start: async () => {
+        // The gate itself is synchronous; this only makes the engine cancel and flatten at once.
+        unsubscribe = services.kills.onChange(() => env.send({ type: 'exec.kill' }));
+        await execution.start();
+      },
+      stop: () => {
+        unsubscribe();
+        execution.stop();
+      },
       run: () => {},
       handle: (event) => {
         if (event.type === 'book.accepted') {
