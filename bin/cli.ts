@@ -1,3 +1,4 @@
+import { runCtlCommand } from './commands/ctl';
 import { runEmulatorCommand } from './commands/emulator';
 import { runSoakCommand } from './commands/soak';
 import { runStartCommand } from './commands/start';
@@ -11,6 +12,12 @@ Usage:
       --config FILE   system spec (JSON); the built-in sample tree by default
       --redis URL     Redis for durable state (or REDIS_URL); without it, an in-process store
       --port N        gateway port (or PORT); 8080 by default
+
+  predator ctl <command> [args...] [--yes] [--json] [--as NAME] [--data-dir DIR] [--url URL]
+      Sends an operator command to the running instance (admin token from its data directory):
+      status | halt [reason] | resume [ACTIVE|REDUCING] | kill_engine E [reduce|cancel|flatten]
+      kill_strategy S [step] | kill_all [step] | resume_engine E | resume_strategy S
+      reset_breaker B | chaos start|stop [scenario] | confirm NONCE | audit
 
   predator soak --days N --seed S [--json]
       Runs the tree on the virtual clock with seeded crash and hang faults and reports.
@@ -31,6 +38,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runSoakCommand(rest);
       case 'emulator':
         return await runEmulatorCommand(rest);
+      case 'ctl':
+        return await runCtlCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -6,6 +6,8 @@ import type { SystemView } from '../actors/kernel/system-view';
 import type { TradingReadModel } from '../actors/trading/read-model';
 import { accessLog } from './access-log';
 import { NotFoundError, errorHandler } from './errors';
+import { CONTROL_PATH, controlRoutes } from './routes/control';
+import type { GatewayControl } from './routes/control';
 import { journalRoutes } from './routes/journal';
 import { machineRoutes } from './routes/machines';
 import { streamRoutes } from './routes/stream';
@@ -22,6 +24,8 @@ export interface AppOptions {
   readonly view: SystemView;
   /** Positions, orders, fills and PnL under `/api/trading`; without it those routes answer 404. */
   readonly trading?: TradingReadModel;
+  /** The control plane under `/api/control` (POST, admin token); without it those routes answer 404. */
+  readonly control?: GatewayControl;
   /** Times keep-alives and requests. */
   readonly clock: Clock;
   readonly logger: Logger;
@@ -82,7 +86,7 @@ export function createApp(options: AppOptions): Koa {
   app.use(securityHeaders());
   if (options.allowedHosts !== undefined) app.use(allowedHosts(options.allowedHosts));
   app.use(localCors());
-  app.use(readOnly());
+  app.use(readOnly([CONTROL_PATH]));
   app.use(async (ctx, next) => {
     if (isApiPath(ctx.path)) ctx.set('Cache-Control', 'no-store');
     await next();
@@ -92,6 +96,7 @@ export function createApp(options: AppOptions): Koa {
     journalRoutes(view),
     machineRoutes(view),
     tradingRoutes(options.trading),
+    controlRoutes(options.control, clock),
     streamRoutes({ view, clock, logger, streams, sse }),
   ]) {
     app.use(router.routes());

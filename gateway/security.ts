@@ -13,11 +13,16 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_NAMES.has(host.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-/** Refuses every method but GET and HEAD with 405 and an `Allow` header. */
-export function readOnly(): Middleware {
+/**
+ * Refuses every method but GET and HEAD with 405 and an `Allow` header, except POST under the
+ * `writable` path prefixes (the control plane, which authenticates every request itself).
+ */
+export function readOnly(writable: readonly string[] = []): Middleware {
   const allowed: readonly string[] = ALLOWED_METHODS;
   return async (ctx, next) => {
-    if (!allowed.includes(ctx.method)) throw new MethodNotAllowedError(ctx.method, ALLOWED_METHODS);
+    const post =
+      ctx.method === 'POST' && writable.some((p) => ctx.path === p || ctx.path.startsWith(`${p}/`));
+    if (!post && !allowed.includes(ctx.method)) throw new MethodNotAllowedError(ctx.method, ALLOWED_METHODS);
     await next();
   };
 }
@@ -67,6 +72,7 @@ function localOrigin(ctx: Context): string {
 export function localCors(): Middleware {
   return cors({
     origin: localOrigin,
+    // Control requests come from `predator ctl` (no browser, no CORS); no page may send them.
     allowMethods: [...ALLOWED_METHODS],
     allowHeaders: ['Last-Event-ID', 'Cache-Control'],
     maxAge: 600,

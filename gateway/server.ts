@@ -6,6 +6,7 @@ import type { Clock } from '../actors/kernel/clock';
 import { ConfigError } from '../actors/kernel/errors';
 import type { SystemView } from '../actors/kernel/system-view';
 import type { TradingReadModel } from '../actors/trading/read-model';
+import type { GatewayControl } from './routes/control';
 import { createApp } from './app';
 import type { SseOptions } from './sse';
 import { SseStreams } from './sse';
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   readonly view: SystemView;
   /** The trading read model, when this instance trades; `/api/trading/*` answers 404 without it. */
   readonly trading?: TradingReadModel;
+  /** The control plane (`/api/control`), when this instance runs one. */
+  readonly control?: GatewayControl;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Bind address; `127.0.0.1` unless told otherwise. Anything else is logged as a warning. */
@@ -77,6 +80,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger: options.logger,
     streams,
     ...(options.trading === undefined ? {} : { trading: options.trading }),
+    ...(options.control === undefined ? {} : { control: options.control }),
     ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
     ...(options.sse === undefined ? {} : { sse: options.sse }),
     ...(loopback ? { allowedHosts: ['127.0.0.1', 'localhost', '[::1]', host] } : {}),

@@ -229,6 +229,11 @@ export class Runtime implements SystemView {
     }
   }
 
+  /** Raises an incident on behalf of `actor` (a service outside the tree, e.g. the control plane). */
+  raiseIncident(actor: string, kind: string, detail: string, data: Readonly<Record<string, unknown>> = {}): Incident {
+    return this.incidentLog.raise(actor, kind, detail, data);
+  }
+
   /** Incidents raised in this process, oldest first (optionally of one `kind`). */
   incidents(kind?: string): Incident[] {
     return this.incidentLog.list(kind);

@@ -12,7 +12,10 @@ import { runTrading } from '../../actors/trading/run-trading';
 import type { Trading } from '../../actors/trading/build-trading';
 import { startGateway } from '../../gateway';
 import { UsageError, intFlag, parseFlags } from '../usage';
+import { DEFAULT_DATA_DIR, startControl, writeGatewayFile } from './start-control';
 import { isSystemSpec, resolveTradingConfig } from './start-trading';
+import type { TradingConfig } from '../../actors/trading/trading-config';
+import type { GatewayControl } from '../../gateway/routes/control';
 
 const DASHBOARD = path.join(__dirname, '..', '..', 'dashboard', 'dist');
 
@@ -33,7 +36,9 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     mode: { type: 'string' },
     venue: { type: 'string' },
     'venue-url': { type: 'string' },
+    'data-dir': { type: 'string' },
   });
+  const dataDir = flags['data-dir'] ?? process.env.PREDATOR_DATA_DIR ?? DEFAULT_DATA_DIR;
   const port =
     flags.port !== undefined
       ? (intFlag('--port', flags.port, 0, 65_535) as number)
@@ -48,10 +53,11 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
 
   let runtime: Runtime;
   let trading: Trading | undefined;
+  let tradingConfig: TradingConfig | undefined;
   let store: Store;
   let instance: string;
   try {
-    const tradingConfig = kernelOnly
+    tradingConfig = kernelOnly
       ? undefined
       : resolveTradingConfig(
           raw,
@@ -89,6 +95,20 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
       'no Redis configured (--redis or REDIS_URL): using the in-process store; state is NOT durable',
     );
   }
+  let control: GatewayControl | undefined;
+  if (trading && tradingConfig) {
+    control = await startControl({
+      dataDir,
+      runtime,
+      store,
+      services: trading.services,
+      config: tradingConfig,
+    }).catch(async (error: unknown) => {
+      await runtime.stop();
+      await trading?.close();
+      throw error;
+    });
+  }
   const gateway = await startGateway({
     view: runtime,
     clock,
@@ -96,11 +116,19 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     port,
     staticDir: DASHBOARD,
     ...(trading ? { trading: trading.readModel } : {}),
+    ...(control ? { control } : {}),
   }).catch(async (error: unknown) => {
     await runtime.stop();
     await trading?.close();
     throw error;
   });
+  if (control) {
+    await writeGatewayFile(dataDir, { url: gateway.url, instance, pid: process.pid });
+    logger.info(
+      { dataDir },
+      'control plane ready: predator ctl reads the admin token from the data directory',
+    );
+  }
   logger.info({ url: gateway.url, instance }, 'Predator is running');
   console.log(`Predator running: dashboard and API on ${gateway.url} (Ctrl-C to stop)`);
 

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, rename, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Runtime } from '../../actors/kernel/runtime';
+import type { Store } from '../../actors/kernel/store';
+import { writeAdminToken } from '../../actors/safety/admin-token';
+import { StoreAuditLog } from '../../actors/safety/control-audit-store';
+import { ControlPlane } from '../../actors/safety/control-plane';
+import type { SafetyControls } from '../../actors/safety/trading-control';
+import { TradingControl } from '../../actors/safety/trading-control';
+import type { TradingConfig } from '../../actors/trading/trading-config';
+import type { TradingServices } from '../../actors/trading/trading-services';
+import type { GatewayControl } from '../../gateway/routes/control';
+
+/** Where `predator start` keeps its local files (admin token, gateway address) by default. */
+export const DEFAULT_DATA_DIR = '.predator';
+
+/** The file that tells `predator ctl` where the running instance's gateway listens. */
+export const GATEWAY_FILE = 'gateway.json';
+
+/** What `gateway.json` holds. */
+export interface GatewayFile {
+  readonly url: string;
+  readonly instance: string;
+  readonly pid: number;
+}
+
+/**
+ * The control plane of a trading instance, ready for the gateway: a fresh admin token in
+ * `dataDir/admin.token` (mode 0600, replaced at every start so an old copy stops working), the
+ * audit trail in the store and the journal, and the trading target.
+ */
+export async function startControl(options: {
+  readonly dataDir: string;
+  readonly runtime: Runtime;
+  readonly store: Store;
+  readonly services: TradingServices;
+  readonly config: TradingConfig;
+  readonly safety?: SafetyControls;
+}): Promise<GatewayControl> {
+  const token = await writeAdminToken(options.dataDir);
+  const audit = new StoreAuditLog(options.store, options.runtime.kernel.journal);
+  const layout = {
+    engines: options.config.engines.map((e) => ({ id: e.id, strategies: e.strategies.map((s) => s.id) })),
+  };
+  const plane = new ControlPlane({
+    clock: options.runtime.kernel.clock,
+    target: new TradingControl(options.runtime, options.services, layout, options.safety),
+    audit,
+    // A nonce guards a confirmation against replay by whoever saw it: unguessable, not seeded.
+    nonce: () => randomBytes(16).toString('hex'),
+  });
+  return { plane, audit, token };
+}
+
+/** Writes `gateway.json` (mode 0600) so `predator ctl` finds the gateway without flags. */
+export async function writeGatewayFile(dataDir: string, file: GatewayFile): Promise<void> {
+  const target = path.join(dataDir, GATEWAY_FILE);
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(file)}\n`, { mode: 0o600 });
+  await chmod(temp, 0o600);
+  await rename(temp, target);
+}
