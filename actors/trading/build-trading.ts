@@ -7,7 +7,10 @@ import type { Rng } from '../kernel/rng';
 import type { Store } from '../kernel/store';
 import type { SystemConfigInput } from '../kernel/system-config';
 import { CcxtVenue } from '../venues/ccxt-venue';
+import { breakerComponentId, defaultBreakers } from '../safety/breaker-defaults';
+import circuitBreaker from '../safety/components/circuit-breaker';
 import { KillSwitches } from '../safety/kill-switches';
+import { MismatchBoard } from '../safety/mismatch-board';
 import { MarketSim } from '../venues/market-sim';
 import { ManualMarket } from '../venues/market-source';
 import { SimVenue } from '../venues/sim-venue';
@@ -17,6 +20,7 @@ import marketData from './components/market-data';
 import strategy from './components/strategy';
 import tradingState from './components/trading-state';
 import { createExecutionStore } from './execution-store-factory';
+import { ExecutionStats } from './execution-stats';
 import { Portfolio } from './portfolio';
 import { createReadModel } from './read-model-live';
 import type { TradingReadModel } from './read-model';
@@ -53,7 +57,8 @@ export function tradingRegistry(): ComponentRegistry {
     .register(marketData, path.join(__dirname, 'components', 'market-data.ts'))
     .register(engine, path.join(__dirname, 'components', 'engine.ts'))
     .register(strategy, path.join(__dirname, 'components', 'strategy.ts'))
-    .register(tradingState, path.join(__dirname, 'components', 'trading-state.ts'));
+    .register(tradingState, path.join(__dirname, 'components', 'trading-state.ts'))
+    .register(circuitBreaker, path.join(__dirname, '..', 'safety', 'components', 'circuit-breaker.ts'));
 }
 
 /**
@@ -143,6 +148,8 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
     store: exec,
     portfolio,
     kills,
+    stats: new ExecutionStats(),
+    mismatches: new MismatchBoard(),
     venue: (name) => {
       if (name !== config.venue.name) throw new ConfigError(`unknown venue ${name}`, [`venue: ${name}`]);
       return market;
@@ -249,9 +256,38 @@ export function tradingSystem(
             })),
           ],
         })),
+        ...safetyTree(config),
       ],
     },
   };
+}
+
+/** The breakers of a trading config: the defaults for its engines, or none. */
+export function tradingBreakers(config: TradingConfig): ReturnType<typeof defaultBreakers> {
+  return config.safety.breakers === 'none'
+    ? []
+    : defaultBreakers(config.engines.map((e) => ({ id: e.id, strategies: e.strategies })));
+}
+
+/** Last in the tree: the breakers watch what the engines do and start once they run. */
+function safetyTree(config: TradingConfig): SystemConfigInput['root'][] {
+  const breakers = tradingBreakers(config);
+  if (breakers.length === 0) return [];
+  return [
+    {
+      type: 'supervisor',
+      id: 'safety',
+      strategy: 'one_for_one',
+      intensity: 10,
+      periodMs: 60_000,
+      children: breakers.map((b) => ({
+        type: 'component' as const,
+        id: breakerComponentId(b.breaker.name),
+        kind: 'circuit-breaker',
+        config: { ...b },
+      })),
+    },
+  ];
 }
 
 async function tradedInstruments(

@@ -1,4 +1,5 @@
 import type { OrderEvent, VenueOrderState } from '../../machines/order.machine';
+import type { SubmitOutcome } from './execution-stats';
 import type { Venue } from '../venues/venue';
 import { OrderNotFoundError, OrderRejectedError, VenueError } from '../venues/sim-venue-errors';
 import type { Fill, OrderRequest, VenueOrder } from './types';
@@ -13,7 +14,7 @@ export async function submitOrder(
   venue: Venue,
   request: OrderRequest,
   now: () => number,
-): Promise<{ events: OrderEvent[]; placed: VenueOrder | null; bad: string | null }> {
+): Promise<{ events: OrderEvent[]; placed: VenueOrder | null; bad: string | null; outcome: SubmitOutcome }> {
   try {
     const placed: unknown = await venue.submit(request);
     const t = now();
@@ -21,12 +22,27 @@ export async function submitOrder(
     if (bad !== null) {
       // The venue took the request but its answer cannot be read: the order may exist; checks find out.
       const reason = `BAD_VENUE_DATA: ${bad}`;
-      return { events: [{ type: 'order.submit.failed', kind: 'unknown', reason, t }], placed: null, bad };
+      return {
+        events: [{ type: 'order.submit.failed', kind: 'unknown', reason, t }],
+        placed: null,
+        bad,
+        outcome: 'unknown',
+      };
     }
     const order = placed as VenueOrder;
     if (order.status === 'rejected')
-      return { events: [{ type: 'order.rejected', reason: 'REJECTED_BY_VENUE', t }], placed: order, bad };
-    return { events: [{ type: 'order.accepted', venueOrderId: order.venueOrderId, t }], placed: order, bad };
+      return {
+        events: [{ type: 'order.rejected', reason: 'REJECTED_BY_VENUE', t }],
+        placed: order,
+        bad,
+        outcome: 'reject',
+      };
+    return {
+      events: [{ type: 'order.accepted', venueOrderId: order.venueOrderId, t }],
+      placed: order,
+      bad,
+      outcome: 'ack',
+    };
   } catch (error) {
     const t = now();
     if (!(error instanceof VenueError)) throw error;
@@ -35,12 +51,14 @@ export async function submitOrder(
         events: [{ type: 'order.submit.failed', kind: 'unknown', reason: error.message, t }],
         placed: null,
         bad: null,
+        outcome: 'unknown',
       };
     const reason = error instanceof OrderRejectedError ? error.reason : error.name;
     return {
       events: [{ type: 'order.submit.failed', kind: 'rejected', reason, t }],
       placed: null,
       bad: null,
+      outcome: error instanceof OrderRejectedError ? 'reject' : 'error',
     };
   }
 }

@@ -17,6 +17,7 @@ import {
   submitOrder,
   venueOrderProblem,
 } from './execution-venue';
+import type { ExecutionStats } from './execution-stats';
 import type { ExecutionStore, FillRecord, OrderRecord, TradingMode } from './execution-store';
 import { BadVenueData } from './bad-venue-data';
 import {
@@ -56,6 +57,8 @@ export interface ExecutionOptions {
   readonly env: EffectEnv;
   /** The kill-switch ladder: consulted on every intent and again before an order leaves. */
   readonly kills: KillSwitches;
+  /** Where the venue's answers to submissions are counted, for the breakers. */
+  readonly stats?: ExecutionStats;
   /**
    * The shadow fill model was built in this process: orders from a previous process are not in
    * it, so they end (cancelled, or resolved as absent) instead of being checked forever.
@@ -318,7 +321,9 @@ export class Execution {
       qty: intent.qty,
       ...(intent.price === undefined ? {} : { price: intent.price }),
     };
-    void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed, bad }) => {
+    const sentAt = this.now;
+    void submitOrder(this.o.venue, request, () => this.now).then(({ events, placed, bad, outcome }) => {
+      this.o.stats?.record(this.o.engine, this.now, outcome, this.now - sentAt);
       this.proceed(() => {
         if (bad !== null)
           this.bad.report(bad, { clientOrderId: cid, symbol: intent.symbol }, `${cid}|${bad}`);

@@ -72,6 +72,12 @@ export const tradingConfigSchema = z.strictObject({
     })
     .default({ pollMs: 500, staleAfterMs: 5_000, depth: 10 }),
   engines: z.array(engineSchema).min(1),
+  /** Safety services: the default circuit breakers (see `actors/safety/breaker-defaults.ts`) or none. */
+  safety: z
+    .strictObject({
+      breakers: z.enum(['default', 'none']).default('default'),
+    })
+    .default({ breakers: 'default' }),
 });
 
 /** A validated trading config. */

@@ -1,5 +1,7 @@
 import type { KillSwitches } from '../safety/kill-switches';
+import type { MismatchBoard } from '../safety/mismatch-board';
 import type { Venue } from '../venues/venue';
+import type { ExecutionStats } from './execution-stats';
 import type { ExecutionStore, TradingMode } from './execution-store';
 import type { Portfolio } from './portfolio';
 import type { Instrument, OrderBook } from './types';
@@ -26,6 +28,10 @@ export interface TradingServices {
   readonly portfolio: Portfolio;
   /** The kill-switch ladder every engine consults before admitting and before sending an order. */
   readonly kills: KillSwitches;
+  /** The venue's answers to each engine's submissions (error and reject rates, ack latency). */
+  readonly stats: ExecutionStats;
+  /** Reconciliation differences that need a human, per engine. */
+  readonly mismatches: MismatchBoard;
   /** The market venue (books, and orders in `live`), by name. */
   venue(name: string): Venue;
   instruments(): ReadonlyMap<string, Instrument>;

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import type { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { writeAdminToken } from '../../actors/safety/admin-token';
+import { breakerComponentId } from '../../actors/safety/breaker-defaults';
+import { tradingBreakers } from '../../actors/trading/build-trading';
 import { StoreAuditLog } from '../../actors/safety/control-audit-store';
 import { ControlPlane } from '../../actors/safety/control-plane';
 import type { SafetyControls } from '../../actors/safety/trading-control';
@@ -45,7 +47,12 @@ export async function startControl(options: {
   };
   const plane = new ControlPlane({
     clock: options.runtime.kernel.clock,
-    target: new TradingControl(options.runtime, options.services, layout, options.safety),
+    target: new TradingControl(options.runtime, options.services, layout, {
+      breakers: new Map(
+        tradingBreakers(options.config).map((b) => [b.breaker.name, breakerComponentId(b.breaker.name)]),
+      ),
+      ...options.safety,
+    }),
     audit,
     // A nonce guards a confirmation against replay by whoever saw it: unguessable, not seeded.
     nonce: () => randomBytes(16).toString('hex'),

@@ -59,6 +59,7 @@ export default defineComponent({
       mids: () => services.mids,
       env,
       kills: services.kills,
+      stats: services.stats,
       shadowFresh: side.mode === 'shadow' && side.fresh,
     });
     let lastMark = Number.NEGATIVE_INFINITY;
