@@ -20,8 +20,11 @@ export type TradingStateEvent =
    * after a halt). Refused unless `operator` names someone.
    */
   | { type: 'trading.resume'; operator: string; to?: 'ACTIVE' | 'REDUCING'; t: number }
-  /** A component (e.g. reconciliation) lifts REDUCING; it cannot lift HALTED. */
-  | { type: 'trading.reduce.cleared'; by: string; t: number };
+  /**
+   * A component (e.g. reconciliation) lifts REDUCING; it cannot lift HALTED. With `reason`, only a
+   * REDUCING for that same reason is lifted: reconciliation must not lift an operator's REDUCING.
+   */
+  | { type: 'trading.reduce.cleared'; by: string; reason?: string; t: number };
 
 /** Input of a trading-state machine: which scope it guards. */
 export interface TradingStateInput {
@@ -110,7 +113,10 @@ export const tradingStateMachine = setup({
       event.type === 'trading.resume' && named(event.operator) && event.to === 'REDUCING',
     operatorNamedToActive: ({ event }) =>
       event.type === 'trading.resume' && named(event.operator) && event.to !== 'REDUCING',
-    clearerNamed: ({ event }) => event.type === 'trading.reduce.cleared' && named(event.by),
+    clearerNamed: ({ context, event }) =>
+      event.type === 'trading.reduce.cleared' &&
+      named(event.by) &&
+      (event.reason === undefined || event.reason === context.reason),
   },
   actions: {
     restrict: assign(({ event }) =>

@@ -230,7 +230,12 @@ export class Runtime implements SystemView {
   }
 
   /** Raises an incident on behalf of `actor` (a service outside the tree, e.g. the control plane). */
-  raiseIncident(actor: string, kind: string, detail: string, data: Readonly<Record<string, unknown>> = {}): Incident {
+  raiseIncident(
+    actor: string,
+    kind: string,
+    detail: string,
+    data: Readonly<Record<string, unknown>> = {},
+  ): Incident {
     return this.incidentLog.raise(actor, kind, detail, data);
   }
 

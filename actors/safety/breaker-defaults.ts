@@ -62,7 +62,7 @@ function spec(
  * | `errors-<engine>` | venue error rate | 0.2 / 0.5 | `reduce` on the engine |
  * | `rejects-<engine>` | venue reject rate | 0.2 / 0.5 | `cancel` on the engine |
  * | `latency-<engine>` | ack p99, ms | 2 000 / 5 000 | `reduce` on the engine |
- * | `stale-data` | stale feeds, fraction | 0.34 / 0.67 | `reduce` everywhere |
+ * | `stale-data` | stale feeds, fraction | 0.34 / 0.67 (18 readings: 3 min) | `reduce` everywhere |
  * | `recon-<engine>` | unresolved mismatches | 0.5 / 1 (2 readings) | `cancel` on the engine |
  */
 export function defaultBreakers(
@@ -70,7 +70,14 @@ export function defaultBreakers(
 ): BreakerSpec[] {
   const out: BreakerSpec[] = [
     spec('dd-global', 'drawdown', { level: 'global' }, { yellowAt: 1_000, redAt: 2_500 }, 'cancel'),
-    spec('stale-data', 'stale-market-data', { level: 'global' }, { yellowAt: 0.34, redAt: 0.67 }, 'reduce'),
+    // Three minutes of most feeds stale: a blip of a poll or two is the feeds' own degraded state.
+    spec(
+      'stale-data',
+      'stale-market-data',
+      { level: 'global' },
+      { yellowAt: 0.34, redAt: 0.67, confirm: 18 },
+      'reduce',
+    ),
   ];
   for (const e of engines) {
     const engine = { level: 'engine' as const, engine: e.id };

@@ -9,6 +9,7 @@ import type { SystemConfigInput } from '../kernel/system-config';
 import { CcxtVenue } from '../venues/ccxt-venue';
 import { breakerComponentId, defaultBreakers } from '../safety/breaker-defaults';
 import circuitBreaker from '../safety/components/circuit-breaker';
+import reconciliation, { reconciliationId } from '../safety/components/reconciliation';
 import { KillSwitches } from '../safety/kill-switches';
 import { MismatchBoard } from '../safety/mismatch-board';
 import { MarketSim } from '../venues/market-sim';
@@ -58,7 +59,8 @@ export function tradingRegistry(): ComponentRegistry {
     .register(engine, path.join(__dirname, 'components', 'engine.ts'))
     .register(strategy, path.join(__dirname, 'components', 'strategy.ts'))
     .register(tradingState, path.join(__dirname, 'components', 'trading-state.ts'))
-    .register(circuitBreaker, path.join(__dirname, '..', 'safety', 'components', 'circuit-breaker.ts'));
+    .register(circuitBreaker, path.join(__dirname, '..', 'safety', 'components', 'circuit-breaker.ts'))
+    .register(reconciliation, path.join(__dirname, '..', 'safety', 'components', 'reconciliation.ts'));
 }
 
 /**
@@ -234,7 +236,13 @@ export function tradingSystem(
               id: e.id,
               kind: 'engine',
               subscribe: [...new Set(e.strategies.map((s) => topic(s.symbol)))],
-              config: { venue: config.venue.name, mode: e.mode, risk: e.risk, pollMs: e.pollMs },
+              config: {
+                venue: config.venue.name,
+                mode: e.mode,
+                risk: e.risk,
+                pollMs: e.pollMs,
+                reconcileAtStart: config.safety.reconciliation,
+              },
             },
             ...e.strategies.map((s) => ({
               type: 'component' as const,
@@ -254,12 +262,33 @@ export function tradingSystem(
                 settings: s.settings,
               },
             })),
+            ...(config.safety.reconciliation
+              ? [
+                  {
+                    type: 'component' as const,
+                    id: reconciliationId(e.id),
+                    kind: 'reconciliation',
+                    config: { engine: e.id, ownsAccount: ownsAccount(config, e.id) },
+                  },
+                ]
+              : []),
           ],
         })),
         ...safetyTree(config),
       ],
     },
   };
+}
+
+/**
+ * Whether an engine's reconciliation owns its account (judges orders no engine recorded, checks
+ * balance changes): a shadow engine's fill model is its own; live engines share the venue's, owned
+ * by the first of them.
+ */
+function ownsAccount(config: TradingConfig, engine: string): boolean {
+  const e = config.engines.find((x) => x.id === engine);
+  if (!e || e.mode === 'shadow') return true;
+  return config.engines.find((x) => x.mode === 'live')?.id === engine;
 }
 
 /** The breakers of a trading config: the defaults for its engines, or none. */

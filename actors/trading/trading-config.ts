@@ -76,8 +76,10 @@ export const tradingConfigSchema = z.strictObject({
   safety: z
     .strictObject({
       breakers: z.enum(['default', 'none']).default('default'),
+      /** Each engine reconciles with its venue at start (trading REDUCING until then) and every minute. */
+      reconciliation: z.boolean().default(true),
     })
-    .default({ breakers: 'default' }),
+    .default({ breakers: 'default', reconciliation: true }),
 });
 
 /** A validated trading config. */

@@ -5,3 +5,6 @@ export const GLOBAL_TRADING_STATE = 'trading';
 export function strategyTradingState(strategy: string): string {
   return `${strategy}-state`;
 }
+
+/** The reason an engine is REDUCING from its start until its first reconciliation concludes. */
+export const NOT_RECONCILED = 'not reconciled since start';

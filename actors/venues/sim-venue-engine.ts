@@ -216,6 +216,17 @@ export class SimVenueEngine {
     return this.fills.filter((f) => symbol === undefined || f.symbol === symbol);
   }
 
+  /**
+   * Credits free funds from outside trading (a deposit or a venue's correction): an event the
+   * account's owner did not cause, which reconciliation must notice. A simulation and test hook;
+   * there is no way to take funds out.
+   */
+  externalCredit(asset: string, amount: number): void {
+    if (!Number.isFinite(amount) || amount <= 0)
+      throw new RangeError(`externalCredit: amount must be positive, got ${amount}`);
+    this.account.credit(asset, toAtoms(amount));
+  }
+
   /** Free and locked balance of every asset. */
   balances(): Balances {
     return this.account.snapshot();

@@ -1,4 +1,5 @@
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +22,7 @@ async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<
 }
 
 /** A trading instance on the virtual clock with its control plane behind a real gateway. */
-async function controlled(t: Parameters<Parameters<typeof test>[1]>[0]) {
+async function controlled(t: ExecutionContext) {
   const dataDir = await tempDir(t);
   const config = defaultTradingConfig('live');
   const sim = await simulatedTrading(config);

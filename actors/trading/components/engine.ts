@@ -6,6 +6,7 @@ import { defineComponent } from '../../kernel/component';
 import { Execution } from '../execution';
 import { riskEngineConfigSchema } from '../risk-engine.config';
 import { tradingServices } from '../trading-services';
+import { NOT_RECONCILED } from '../trading-state-ids';
 import type { OrderBook } from '../types';
 
 /**
@@ -24,6 +25,8 @@ export default defineComponent({
     pollMs: z.number().int().min(10).max(60_000).default(1_000),
     /** Marks the portfolio with this engine's books at most this often (clock ms). */
     markEveryMs: z.number().int().min(0).max(3_600_000).default(1_000),
+    /** Trade REDUCING from start until this engine's reconciliation clears it. */
+    reconcileAtStart: z.boolean().default(false),
     policy: z
       .strictObject({
         ackTimeoutMs: z.number().int().positive(),
@@ -78,6 +81,9 @@ export default defineComponent({
     let unsubscribe = (): void => {};
     return {
       start: async () => {
+        // Queued before any strategy runs (they start after the engine), so no intent precedes it.
+        if (env.config.reconcileAtStart)
+          env.send({ type: 'trading.reduce', reason: NOT_RECONCILED, by: env.id, t: env.clock.now() });
         // The gate itself is synchronous; this only makes the engine cancel and flatten at once.
         unsubscribe = services.kills.onChange(() => env.send({ type: 'exec.kill' }));
         await execution.start();

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { reconciliationMachine } from '../../../machines/reconciliation.machine';
+import type { ReconciliationContext } from '../../../machines/reconciliation.machine';
+import type { TimerHandle } from '../../kernel/clock';
+import { defineComponent } from '../../kernel/component';
+import { tradingServices } from '../../trading/trading-services';
+import { NOT_RECONCILED } from '../../trading/trading-state-ids';
+import { Reconciler } from '../reconciliation';
+
+/** The component id of an engine's reconciliation. */
+export function reconciliationId(engine: string): string {
+  return `recon-${engine}`;
+}
+
+/**
+ * An engine's reconciliation with its venue: a pass soon after start (the engine trades REDUCING
+ * until one concludes without a difference for a human), then one every `intervalMs`. Differences
+ * the rule table heals are journaled (machine `reconciliation-heal`); the others are incidents
+ * (`RECONCILIATION_MISMATCH`, `UNEXPLAINED_BALANCE_CHANGE`), keep the engine REDUCING if it was
+ * not yet reconciled, count on the mismatch board (the `recon-<engine>` breaker reads it) and
+ * degrade this component until a pass finds none.
+ */
+export default defineComponent({
+  kind: 'reconciliation',
+  description: "An engine's reconciliation with its venue: orders, fills, balances",
+  machine: reconciliationMachine,
+  degradedIn: ['mismatch'],
+  input: () => ({}),
+  configSchema: z.strictObject({
+    engine: z.string().min(1),
+    ownsAccount: z.boolean(),
+    firstAfterMs: z.number().int().min(0).max(600_000).default(2_000),
+    intervalMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
+    minAgeMs: z.number().int().min(0).max(3_600_000).default(10_000),
+    absentAfterMs: z.number().int().min(1_000).max(3_600_000).default(90_000),
+    orphanGapMs: z.number().int().min(0).max(3_600_000).default(30_000),
+  }),
+  summary: (context) => {
+    const c = context as ReconciliationContext;
+    return {
+      passes: c.passes,
+      healed: c.healed,
+      mismatches: c.mismatches,
+      failures: c.failures,
+      lastPassT: c.lastPassT,
+    };
+  },
+  effects: (env) => {
+    const services = tradingServices(env.services);
+    const { engine } = env.config;
+    const side = services.engineVenue(engine);
+    const reported = new Set<string>();
+    const reconciler = new Reconciler({
+      instance: services.instance,
+      engine,
+      venue: side.venue,
+      store: services.store,
+      instruments: services.instruments(),
+      minAgeMs: env.config.minAgeMs,
+      absentAfterMs: env.config.absentAfterMs,
+      orphanGapMs: env.config.orphanGapMs,
+      ownsAccount: env.config.ownsAccount,
+      since: env.clock.now(),
+      tellEngine: (event) => env.tell(engine, event),
+      recordFill: async (fill, order) => {
+        const owner = { engine: order.engine, strategy: order.strategy };
+        const stored = await services.store.appendFill({ ...fill, ...owner, intentId: order.intentId });
+        if (stored === 'recorded') services.portfolio.recordFill(fill, owner);
+      },
+    });
+    let timer: TimerHandle | null = null;
+    let stopped = false;
+    let running = false;
+    const schedule = (ms: number): void => {
+      timer = env.clock.setTimeout(() => {
+        timer = null;
+        void pass();
+      }, ms);
+    };
+    const pass = async (): Promise<void> => {
+      if (stopped || running) return;
+      running = true;
+      try {
+        const result = await reconciler.pass(env.clock.now());
+        if (stopped) return;
+        const t = env.clock.now();
+        for (const finding of result.findings) {
+          if (finding.healed) {
+            env.record({
+              actor: env.id,
+              machine: 'reconciliation-heal',
+              from: finding.kind,
+              event: finding.key,
+              to: 'healed',
+            });
+            continue;
+          }
+          if (reported.has(finding.key)) continue;
+          reported.add(finding.key);
+          env.incident(
+            finding.kind === 'balance' ? 'UNEXPLAINED_BALANCE_CHANGE' : 'RECONCILIATION_MISMATCH',
+            finding.detail,
+            { engine, ...finding.data },
+          );
+        }
+        services.mismatches.set(engine, result.mismatches);
+        if (result.mismatches > 0) {
+          const detail = result.findings
+            .filter((f) => !f.healed)
+            .map((f) => f.detail)
+            .slice(0, 5)
+            .join('; ');
+          env.send({ type: 'recon.mismatch', count: result.mismatches, detail, t });
+        } else {
+          env.send({ type: 'recon.passed', healed: result.healed, t });
+          if (services.stateOf(engine) === 'REDUCING')
+            env.tell(engine, { type: 'trading.reduce.cleared', by: env.id, reason: NOT_RECONCILED, t });
+        }
+      } catch (error) {
+        if (!stopped)
+          env.send({
+            type: 'recon.failed',
+            error: error instanceof Error ? error.message : String(error),
+            t: env.clock.now(),
+          });
+      } finally {
+        running = false;
+        if (!stopped) schedule(env.config.intervalMs);
+      }
+    };
+    return {
+      start: () => schedule(env.config.firstAfterMs),
+      stop: () => {
+        stopped = true;
+        if (timer) env.clock.clearTimeout(timer);
+      },
+      run: () => {},
+    };
+  },
+});
