@@ -19,8 +19,10 @@ Usage:
       kill_strategy S [step] | kill_all [step] | resume_engine E | resume_strategy S
       reset_breaker B | chaos start|stop [scenario] | confirm NONCE | audit
 
-  predator soak --days N --seed S [--json]
-      Runs the tree on the virtual clock with seeded crash and hang faults and reports.
+  predator soak --days N --seed S [--chaos default|none|FILE] [--json]
+      Deterministic simulation on the virtual clock. With --chaos: the whole trading system under
+      the chaos engine, checking the safety invariants (exit 1 on a violation). Without: the
+      kernel's sample tree with seeded crash and hang faults.
 
   predator emulator --venue binance --port P [--seed S] [--api-key K --api-secret S]
       Serves a Binance spot REST emulator on 127.0.0.1 (port 0 = free) until SIGINT/SIGTERM.

@@ -244,6 +244,11 @@ export class Runtime implements SystemView {
     return this.incidentLog.list(kind);
   }
 
+  /** Ids of every component in the tree, in start order. */
+  componentIds(): string[] {
+    return [...this.components.keys()];
+  }
+
   /** A component actor by id (specs and tools). */
   component(id: string): ComponentActor | undefined {
     return this.components.get(id);

@@ -80,13 +80,18 @@ export class Reconciler {
     this.orphans = new OrphanTracker({ minGapMs: o.orphanGapMs });
   }
 
-  /** Runs one pass at clock time `now`. */
-  async pass(now: number): Promise<PassResult> {
+  /**
+   * Runs one pass at clock time `now`: orders always; fills and balances when `deep` (they read
+   * the venue's trade history and the store's fills, the costly part).
+   */
+  async pass(now: number, deep = true): Promise<PassResult> {
     const findings: Finding[] = [];
     const symbols = [...this.o.instruments.keys()];
     await this.orders(now, symbols, findings);
-    await this.fills(symbols, findings);
-    if (this.o.ownsAccount) await this.balances(symbols, findings);
+    if (deep) {
+      await this.fills(symbols, findings);
+      if (this.o.ownsAccount) await this.balances(symbols, findings);
+    }
     const mismatches = findings.filter((f) => !f.healed).length;
     return { findings, mismatches, healed: findings.length - mismatches };
   }
@@ -182,11 +187,16 @@ export class Reconciler {
       // Judge only the span both sides can know: a venue keeps a bounded trade history, and a
       // shadow fill model built in this process knows nothing from before it.
       let from = this.o.since;
-      if (atVenue.length > 0) from = Math.max(this.o.since, Math.min(...atVenue.map((f) => f.t)));
-      const local = (await store.fills({ symbol, limit: Number.MAX_SAFE_INTEGER })).filter(
-        (f) => f.t >= from || atVenue.some((v) => v.fillId === f.fillId),
+      if (atVenue.length > 0)
+        from = Math.max(
+          this.o.since,
+          atVenue.reduce((m, f) => Math.min(m, f.t), Infinity),
+        );
+      const local = await store.fills({ symbol, since: from, limit: Number.MAX_SAFE_INTEGER });
+      const diff = diffFills(
+        local.filter((f) => f.t >= from),
+        atVenue.filter((f) => f.t >= from),
       );
-      const diff = diffFills(local, atVenue);
       const missing: Fill[] = [];
       for (const fill of diff.missingLocally) {
         const record = await store.order(fill.clientOrderId);

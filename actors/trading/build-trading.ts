@@ -152,6 +152,9 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
     kills,
     stats: new ExecutionStats(),
     mismatches: new MismatchBoard(),
+    marketVenue: config.venue.name,
+    engineIds: () => config.engines.map((e) => e.id),
+    liveEngines: () => config.engines.filter((e) => e.mode === 'live').map((e) => e.id),
     venue: (name) => {
       if (name !== config.venue.name) throw new ConfigError(`unknown venue ${name}`, [`venue: ${name}`]);
       return market;
@@ -268,7 +271,11 @@ export function tradingSystem(
                     type: 'component' as const,
                     id: reconciliationId(e.id),
                     kind: 'reconciliation',
-                    config: { engine: e.id, ownsAccount: ownsAccount(config, e.id) },
+                    config: {
+                      engine: e.id,
+                      ownsAccount: ownsAccount(config, e.id),
+                      intervalMs: config.safety.reconcileEveryMs,
+                    },
                   },
                 ]
               : []),
@@ -313,7 +320,7 @@ function safetyTree(config: TradingConfig): SystemConfigInput['root'][] {
         type: 'component' as const,
         id: breakerComponentId(b.breaker.name),
         kind: 'circuit-breaker',
-        config: { ...b },
+        config: { ...b, sampleEveryMs: config.safety.breakerSampleMs },
       })),
     },
   ];

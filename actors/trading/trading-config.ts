@@ -76,10 +76,18 @@ export const tradingConfigSchema = z.strictObject({
   safety: z
     .strictObject({
       breakers: z.enum(['default', 'none']).default('default'),
-      /** Each engine reconciles with its venue at start (trading REDUCING until then) and every minute. */
+      /** How often each breaker reads its metric (clock ms). */
+      breakerSampleMs: z.number().int().min(100).max(3_600_000).default(10_000),
+      /** Each engine reconciles with its venue at start (trading REDUCING until then) and every interval. */
       reconciliation: z.boolean().default(true),
+      reconcileEveryMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
     })
-    .default({ breakers: 'default', reconciliation: true }),
+    .default({
+      breakers: 'default',
+      breakerSampleMs: 10_000,
+      reconciliation: true,
+      reconcileEveryMs: 60_000,
+    }),
 });
 
 /** A validated trading config. */

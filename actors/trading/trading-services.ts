@@ -32,6 +32,12 @@ export interface TradingServices {
   readonly stats: ExecutionStats;
   /** Reconciliation differences that need a human, per engine. */
   readonly mismatches: MismatchBoard;
+  /** Name of the market venue (`sim` or the ccxt exchange id). */
+  readonly marketVenue: string;
+  /** Configured engines, in config order. */
+  engineIds(): string[];
+  /** Engines trading live. */
+  liveEngines(): string[];
   /** The market venue (books, and orders in `live`), by name. */
   venue(name: string): Venue;
   instruments(): ReadonlyMap<string, Instrument>;

@@ -42,6 +42,9 @@ interface SymbolState {
 
 const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
 
+/** Most trades one `trades` answer holds (the newest). */
+export const TRADE_HISTORY = 1_000;
+
 /**
  * The matching engine and account of one simulated venue, synchronous and exact: no latency and no
  * faults (the {@link SimVenue} adds those), so a shadow fill model can use it directly.
@@ -213,7 +216,13 @@ export class SimVenueEngine {
   /** Our fills, oldest first, of one symbol or all. */
   trades(symbol?: string): Fill[] {
     if (symbol !== undefined) this.known('myTrades', symbol);
-    return this.fills.filter((f) => symbol === undefined || f.symbol === symbol);
+    // The most recent only, oldest first, as a real venue pages its trade history (Binance: 500).
+    const out: Fill[] = [];
+    for (let i = this.fills.length - 1; i >= 0 && out.length < TRADE_HISTORY; i--) {
+      const fill = this.fills[i] as Fill;
+      if (symbol === undefined || fill.symbol === symbol) out.push(fill);
+    }
+    return out.reverse();
   }
 
   /**

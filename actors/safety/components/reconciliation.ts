@@ -34,6 +34,8 @@ export default defineComponent({
     minAgeMs: z.number().int().min(0).max(3_600_000).default(10_000),
     absentAfterMs: z.number().int().min(1_000).max(3_600_000).default(90_000),
     orphanGapMs: z.number().int().min(0).max(3_600_000).default(30_000),
+    /** Fills and balances are reconciled on every this-many passes; orders on every pass. */
+    deepEvery: z.number().int().min(1).max(1_000).default(5),
   }),
   summary: (context) => {
     const c = context as ReconciliationContext;
@@ -71,6 +73,9 @@ export default defineComponent({
     let timer: TimerHandle | null = null;
     let stopped = false;
     let running = false;
+    let passes = 0;
+    // What the latest deep pass left for a human stands until the next deep pass looks again.
+    let deepMismatches = 0;
     const schedule = (ms: number): void => {
       timer = env.clock.setTimeout(() => {
         timer = null;
@@ -81,8 +86,13 @@ export default defineComponent({
       if (stopped || running) return;
       running = true;
       try {
-        const result = await reconciler.pass(env.clock.now());
+        // Fills and balances every `deepEvery` passes (and on the first): the costly, slow-moving part.
+        const deep = passes++ % env.config.deepEvery === 0;
+        const result = await reconciler.pass(env.clock.now(), deep);
         if (stopped) return;
+        const orderMismatches = result.findings.filter((f) => !f.healed && f.kind === 'order').length;
+        if (deep) deepMismatches = result.mismatches - orderMismatches;
+        const mismatches = orderMismatches + deepMismatches;
         const t = env.clock.now();
         for (const finding of result.findings) {
           if (finding.healed) {
@@ -103,14 +113,19 @@ export default defineComponent({
             { engine, ...finding.data },
           );
         }
-        services.mismatches.set(engine, result.mismatches);
-        if (result.mismatches > 0) {
+        services.mismatches.set(engine, mismatches);
+        if (mismatches > 0) {
           const detail = result.findings
             .filter((f) => !f.healed)
             .map((f) => f.detail)
             .slice(0, 5)
             .join('; ');
-          env.send({ type: 'recon.mismatch', count: result.mismatches, detail, t });
+          env.send({
+            type: 'recon.mismatch',
+            count: mismatches,
+            detail: detail || 'unchanged since the last full pass',
+            t,
+          });
         } else {
           env.send({ type: 'recon.passed', healed: result.healed, t });
           if (services.stateOf(engine) === 'REDUCING')

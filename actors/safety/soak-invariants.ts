@@ -1,0 +1,176 @@
+import { mostRestrictive } from '../../machines/trading-state.machine';
+import type { TradingStateValue } from '../../machines/trading-state.machine';
+import type { JournalEntry } from '../kernel/journal-entry';
+import type { Runtime } from '../kernel/runtime';
+import { isFlattenIntent } from '../trading/execution-kills';
+import type { TradingServices } from '../trading/trading-services';
+import { GLOBAL_TRADING_STATE, strategyTradingState } from '../trading/trading-state-ids';
+import type { OrderRequest } from '../trading/types';
+import { SimVenue } from '../venues/sim-venue';
+
+/** Most violations a report lists (the count is exact). */
+const MAX_LISTED = 100;
+
+/** What a submission looked like to the invariants at the moment it left for the venue. */
+interface SentOrder {
+  readonly engine: string;
+  readonly request: OrderRequest;
+  readonly t: number;
+  readonly global: TradingStateValue;
+  readonly engineState: TradingStateValue;
+  /** Trading-state component states and kill restrictions per strategy, read at send time. */
+  readonly strategies: ReadonlyMap<string, TradingStateValue>;
+  readonly position: number;
+}
+
+function level(state: string | undefined): TradingStateValue {
+  return state === 'ACTIVE' || state === 'REDUCING' ? state : 'HALTED';
+}
+
+/**
+ * The six invariants of the deterministic simulation, checked while it runs:
+ * 1. never two venue orders for one intent (one client order id, one venue order);
+ * 2. no orphan venue order outlives the reconciliation window;
+ * 3. local ledger equals venue ledger at every reconciliation (no mismatch or unexplained balance);
+ * 4. no order that increases exposure is sent while its strategy trades REDUCING or HALTED;
+ * 5. nothing leaves HALTED, and no kill is released, without a control-plane resume (the soak
+ *    issues none, so any is a violation);
+ * 6. no NaN or impossible position or balance.
+ */
+export class SoakInvariants {
+  private readonly violations: string[] = [];
+  private count = 0;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly services: TradingServices,
+    private readonly strategiesOf: ReadonlyMap<string, readonly string[]>,
+    private readonly orphanWindowMs: number,
+  ) {}
+
+  /** Wraps the engines' venues and subscribes to the journal and the kill switches. */
+  install(): void {
+    for (const engine of this.services.engineIds()) this.watchSubmits(engine);
+    this.unsubscribe.push(this.runtime.onTransition((entry) => this.onTransition(entry)));
+    this.unsubscribe.push(
+      this.services.kills.onChange((change) => {
+        if (change.type === 'released')
+          this.violate(
+            5,
+            `kill on ${change.record.scope.level} ${change.record.scope.id} released by ${change.record.by} without a control-plane resume`,
+          );
+      }),
+    );
+  }
+
+  /** Stops watching. */
+  uninstall(): void {
+    for (const off of this.unsubscribe) off();
+  }
+
+  /** The periodic checks (2, 1 on ledgers, 6); call every simulated hour and at the end. */
+  async check(now: number): Promise<void> {
+    const { store, portfolio } = this.services;
+    for (const engine of this.services.engineIds()) {
+      const venue = this.services.engineVenue(engine).venue;
+      if (!(venue instanceof SimVenue)) continue;
+      const perCid = new Map<string, number>();
+      for (const order of venue.ledger().orders)
+        perCid.set(order.clientOrderId, (perCid.get(order.clientOrderId) ?? 0) + 1);
+      for (const [cid, n] of perCid)
+        if (n > 1) this.violate(1, `${engine}: ${n} venue orders for client order id ${cid}`);
+      for (const order of venue.engine.openOrders()) {
+        if (now - order.createdAt < this.orphanWindowMs) continue;
+        const record = await store.order(order.clientOrderId);
+        if (!record || record.terminal)
+          this.violate(
+            2,
+            `${engine}: venue order ${order.clientOrderId} open for ${now - order.createdAt} ms with ${record ? `local state ${record.state}` : 'no local record'}`,
+          );
+      }
+    }
+    for (const position of portfolio.positions())
+      if (!Number.isFinite(position.qty)) this.violate(6, `position ${position.symbol} is ${position.qty}`);
+    for (const [asset, amount] of Object.entries(portfolio.balances()))
+      if (!Number.isFinite(amount) || amount < -1e-9) this.violate(6, `balance ${asset} is ${amount}`);
+    for (const incident of this.runtime.incidents())
+      if (incident.kind === 'RECONCILIATION_MISMATCH' || incident.kind === 'UNEXPLAINED_BALANCE_CHANGE')
+        this.violate(3, `${incident.kind} #${incident.id}: ${incident.detail}`);
+  }
+
+  /** The violations found (at most {@link MAX_LISTED}, each once) and how many there were. */
+  report(): { list: string[]; count: number } {
+    return { list: [...this.violations], count: this.count };
+  }
+
+  private violate(invariant: number, detail: string): void {
+    const text = `(${invariant}) ${detail}`;
+    if (this.violations.includes(text)) return;
+    this.count++;
+    if (this.violations.length < MAX_LISTED) this.violations.push(text);
+  }
+
+  private onTransition(entry: JournalEntry): void {
+    if (entry.from === 'HALTED' && entry.to !== 'HALTED')
+      this.violate(
+        5,
+        `${entry.actor} left HALTED on ${entry.event} at ${entry.t} without a control-plane resume`,
+      );
+    if (entry.actor === 'system' && entry.from === 'halted' && entry.to !== 'halted')
+      this.violate(5, `the system left a GLOBAL HALT on ${entry.event} at ${entry.t}`);
+  }
+
+  /** Reads the trading states at the instant an order leaves, then judges it once its strategy is known. */
+  private watchSubmits(engine: string): void {
+    const venue = this.services.engineVenue(engine).venue;
+    const submit = venue.submit.bind(venue);
+    const strategies = this.strategiesOf.get(engine) ?? [];
+    venue.submit = (request) => {
+      const { kills } = this.services;
+      const states = new Map<string, TradingStateValue>();
+      for (const s of strategies)
+        states.set(
+          s,
+          mostRestrictive(
+            level(this.services.stateOf(strategyTradingState(s))),
+            kills.restriction(engine, s),
+          ),
+        );
+      const sent: SentOrder = {
+        engine,
+        request,
+        t: this.runtime.kernel.clock.now(),
+        global: level(this.services.stateOf(GLOBAL_TRADING_STATE)),
+        engineState: level(this.services.stateOf(engine)),
+        strategies: states,
+        position: this.services.portfolio.quantity(request.symbol, { engine }),
+      };
+      void this.judge(sent);
+      return submit(request);
+    };
+  }
+
+  private async judge(sent: SentOrder): Promise<void> {
+    const record = await this.services.store.order(sent.request.clientOrderId);
+    if (!record)
+      return this.violate(
+        1,
+        `${sent.engine}: ${sent.request.clientOrderId} reached the venue without a stored order`,
+      );
+    if (isFlattenIntent({ intentId: record.intentId })) return;
+    const state = mostRestrictive(
+      sent.global,
+      sent.engineState,
+      sent.strategies.get(record.strategy) ?? 'HALTED',
+    );
+    if (state === 'ACTIVE') return;
+    const { side, qty } = sent.request;
+    const reduces = side === 'buy' ? sent.position < 0 : sent.position > 0;
+    if (state === 'HALTED' || !reduces || qty > Math.abs(sent.position) + 1e-12)
+      this.violate(
+        4,
+        `${sent.engine}/${record.strategy}: ${side} ${qty} ${sent.request.symbol} sent at ${sent.t} while ${state} with position ${sent.position}`,
+      );
+  }
+}
