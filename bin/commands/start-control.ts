@@ -6,6 +6,9 @@ import type { Store } from '../../actors/kernel/store';
 import { writeAdminToken } from '../../actors/safety/admin-token';
 import { breakerComponentId } from '../../actors/safety/breaker-defaults';
 import { tradingBreakers } from '../../actors/trading/build-trading';
+import { Rng } from '../../actors/kernel/rng';
+import { ChaosEngine } from '../../actors/safety/chaos-engine';
+import { DEFAULT_CHAOS_PROFILE } from '../../actors/safety/chaos-scenarios';
 import { StoreAuditLog } from '../../actors/safety/control-audit-store';
 import { ControlPlane } from '../../actors/safety/control-plane';
 import type { SafetyControls } from '../../actors/safety/trading-control';
@@ -45,12 +48,27 @@ export async function startControl(options: {
   const layout = {
     engines: options.config.engines.map((e) => ({ id: e.id, strategies: e.strategies.map((s) => s.id) })),
   };
+  const chaos = new ChaosEngine({
+    clock: options.runtime.kernel.clock,
+    rng: new Rng(options.config.seed).stream('chaos'),
+    runtime: options.runtime,
+    services: options.services,
+    logger: options.runtime.kernel.logger,
+    profile: DEFAULT_CHAOS_PROFILE,
+    allowLive: false,
+  });
   const plane = new ControlPlane({
     clock: options.runtime.kernel.clock,
     target: new TradingControl(options.runtime, options.services, layout, {
       breakers: new Map(
         tradingBreakers(options.config).map((b) => [b.breaker.name, breakerComponentId(b.breaker.name)]),
       ),
+      chaos: {
+        refusal: (scenario) => chaos.refusal(scenario),
+        start: (scenario) => Promise.resolve(chaos.start(scenario)),
+        stop: () => Promise.resolve(chaos.stop()),
+        status: () => chaos.status(),
+      },
       ...options.safety,
     }),
     audit,

@@ -91,7 +91,6 @@ test('halt through the gateway: confirmed once, every engine stops sending expos
   );
   t.is(sim.runtime.component('trading')?.view().state, 'HALTED', 'the global trading state shows it');
 
-
   const resume = await post('', { command: 'resume', args: [] });
   t.is(resume.status, 202);
   const resumed = await post('/confirm', { nonce: (resume.body as { nonce: string }).nonce });
@@ -150,6 +149,13 @@ test('the gateway refuses and audits a missing or wrong token, an expired nonce,
   t.is((late.body as { reason: string }).reason, 'NONCE_EXPIRED');
   t.is(sim.trading.services.kills.list().length, 0, 'nothing was killed');
 
+  const chaos = await post('', { command: 'chaos', args: ['start'] });
+  t.is(chaos.status, 400);
+  t.regex(
+    (chaos.body as { message: string }).message,
+    /chaos runs in shadow mode only: maker, trend trade live/,
+  );
+
   const put = await fetch(`${gateway.url}/api/control`, { method: 'PUT' });
   t.is(put.status, 405, 'only POST opens under /api/control');
   const elsewhere = await fetch(`${gateway.url}/api/system`, { method: 'POST' });
@@ -163,6 +169,7 @@ test('the gateway refuses and audits a missing or wrong token, an expired nonce,
     'local-admin refused INVALID_COMMAND',
     'local-admin confirm',
     'local-admin refused NONCE_EXPIRED',
+    'local-admin refused INVALID_TARGET',
   ]);
 });
 
@@ -189,6 +196,14 @@ test('predator ctl drives a running instance with the admin token it wrote (mode
     answer.result.kills.map((k) => `${k.scope.id} ${k.by}`),
     ['maker local-admin:alice'],
   );
+  const chaos = await ctl('chaos', 'start', '--yes', '--json');
+  t.is(chaos.code, 0, chaos.stdout);
+  t.true(
+    (JSON.parse(chaos.stdout) as { result: { running: boolean } }).result.running,
+    'a shadow instance may run chaos',
+  );
+  const calm = await ctl('chaos', 'stop', '--yes');
+  t.is(calm.code, 0, calm.stdout);
   const typo = await ctl('kil_engine', 'maker');
   t.is(typo.code, 3);
   t.regex(typo.stdout, /unknown command "kil_engine"/);
