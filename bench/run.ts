@@ -2,6 +2,7 @@ import { benchAskRoundTrip } from './ask-roundtrip';
 import { benchHostedThroughput } from './hosted-throughput';
 import { benchJournalRedis } from './journal-redis';
 import { benchRestartLatency } from './restart-latency';
+import { benchChaosSoak, benchHaltPropagation } from './safety';
 import { benchSoakSpeed } from './soak-speed';
 import { benchTrading } from './trading';
 
@@ -16,6 +17,8 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   journal: benchJournalRedis,
   soak: () => benchSoakSpeed(30),
   trading: () => benchTrading(),
+  halt: () => benchHaltPropagation(),
+  chaos: () => benchChaosSoak(),
 };
 
 async function main(): Promise<void> {
