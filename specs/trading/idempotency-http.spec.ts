@@ -126,8 +126,10 @@ async function runSeed(seed: number): Promise<HttpRun> {
       services: trading.services,
       placement: 'memory',
     });
-    const names = setFaultPlan(emulator.venue.faults, seed);
     const live = runtime;
+    // Engines trade REDUCING from start until their first reconciliation with the venue has passed.
+    await poll(() => componentView(live, 'eng').state === 'ACTIVE', FAULTY_WITHIN_MS);
+    const names = setFaultPlan(emulator.venue.faults, seed);
     await poll(() => {
       const hits = countFaults(emulator.venue.faults.fired(), names);
       const perOp = (op: string): number =>
