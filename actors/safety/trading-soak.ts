@@ -1,5 +1,3 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { RealClock } from '../kernel/clock';
 import { SIMULATION_EPOCH, VirtualClock } from '../kernel/clock-virtual';
 import { silentLogger } from '../kernel/logger';
@@ -13,6 +11,7 @@ import { SimVenue } from '../venues/sim-venue';
 import { ChaosEngine } from './chaos-engine';
 import type { ChaosKind, ChaosProfile } from './chaos-scenarios';
 import { SoakInvariants } from './soak-invariants';
+import { exposeGc, heapMB, round, slope } from '../sim/heap';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -155,45 +154,10 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     transitions: runtime.kernel.journal.recorded,
     journalHash: runtime.kernel.journal.digest(),
     heapUsedEndMB: round(heapMB(gc), 2),
-    heapSlopeMBPerDay: round(slope(heap), 3),
+    // The first day is warm-up.
+    heapSlopeMBPerDay: round(slope(heap.filter((p) => p.day > 1)), 3),
     finalState: runtime.state,
   };
   await running.stop();
   return report;
-}
-
-/** `global.gc` without `--expose-gc` on the command line. */
-function exposeGc(): (() => void) | undefined {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
-function heapMB(gc: (() => void) | undefined): number {
-  gc?.();
-  return process.memoryUsage().heapUsed / 1_048_576;
-}
-
-/** Least-squares slope of heap over days, leaving the first day out as warm-up. */
-function slope(points: readonly { day: number; mb: number }[]): number {
-  const rest = points.filter((p) => p.day > 1);
-  if (rest.length < 2) return 0;
-  const n = rest.length;
-  const mx = rest.reduce((s, p) => s + p.day, 0) / n;
-  const my = rest.reduce((s, p) => s + p.mb, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const p of rest) {
-    num += (p.day - mx) * (p.mb - my);
-    den += (p.day - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

@@ -1,5 +1,3 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { SIMULATION_EPOCH, VirtualClock } from '../kernel/clock-virtual';
 import { RealClock } from '../kernel/clock';
 import { silentLogger } from '../kernel/logger';
@@ -10,6 +8,7 @@ import { MemoryStore } from '../kernel/store-memory';
 import { sampleConfig } from '../sample/sample-config';
 import { DEFAULT_FAULTS, FaultInjector } from './fault-injector';
 import type { FaultCounts, FaultProfile } from './fault-injector';
+import { exposeGc, heapMB, round, slope } from './heap';
 
 const DAY_MS = 86_400_000;
 
@@ -119,39 +118,4 @@ function componentIds(runtime: Runtime): string[] {
   };
   walk(runtime.tree().root);
   return ids;
-}
-
-/** `global.gc` without `--expose-gc` on the command line. */
-function exposeGc(): (() => void) | undefined {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
-function heapMB(gc: (() => void) | undefined): number {
-  gc?.();
-  return process.memoryUsage().heapUsed / 1_048_576;
-}
-
-/** Least-squares slope of mb over day; samples before day 1 are warm-up and left out. */
-function slope(points: readonly { day: number; mb: number }[]): number {
-  if (points.length < 2) return 0;
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p.day, 0) / n;
-  const my = points.reduce((s, p) => s + p.mb, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const p of points) {
-    num += (p.day - mx) * (p.mb - my);
-    den += (p.day - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
