@@ -21,8 +21,9 @@ export type TradingStateEvent =
    */
   | { type: 'trading.resume'; operator: string; to?: 'ACTIVE' | 'REDUCING'; t: number }
   /**
-   * A component (e.g. reconciliation) lifts REDUCING; it cannot lift HALTED. With `reason`, only a
-   * REDUCING for that same reason is lifted: reconciliation must not lift an operator's REDUCING.
+   * A component (e.g. reconciliation) lifts REDUCING; it cannot lift HALTED. With `reason`, only
+   * that reason is withdrawn, and the scope stays REDUCING while any other reason holds:
+   * reconciliation must not lift an operator's REDUCING, nor an unknown order outcome's.
    */
   | { type: 'trading.reduce.cleared'; by: string; reason?: string; t: number };
 
@@ -39,6 +40,11 @@ export interface TradingStateContext {
   scope: string;
   /** Why the scope is REDUCING or HALTED; null when ACTIVE. */
   reason: string | null;
+  /**
+   * Every reason the scope is REDUCING for, oldest first (`reason` is the first): a REDUCING ends
+   * only when all are withdrawn, or on an operator's resume. Absent in snapshots from before it.
+   */
+  reasons?: string[];
   /** Who caused the last change (an operator or a component id); null before the first change. */
   by: string | null;
   /** Clock time of the last change; null before the first change. */
@@ -86,6 +92,11 @@ function named(who: string): boolean {
   return who.trim().length > 0;
 }
 
+/** The reasons a scope is REDUCING for (a snapshot from before `reasons` has only `reason`). */
+export function reasonsOf(context: TradingStateContext): string[] {
+  return context.reasons ?? (context.reason === null ? [] : [context.reason]);
+}
+
 function issuer(event: TradingStateEvent): string {
   return event.type === 'trading.resume' ? event.operator : event.by;
 }
@@ -116,23 +127,48 @@ export const tradingStateMachine = setup({
     clearerNamed: ({ context, event }) =>
       event.type === 'trading.reduce.cleared' &&
       named(event.by) &&
-      (event.reason === undefined || event.reason === context.reason),
+      (event.reason === undefined ||
+        (reasonsOf(context).includes(event.reason) && reasonsOf(context).length === 1)),
+    withdrawsOne: ({ context, event }) =>
+      event.type === 'trading.reduce.cleared' &&
+      named(event.by) &&
+      event.reason !== undefined &&
+      reasonsOf(context).includes(event.reason) &&
+      reasonsOf(context).length > 1,
+    newReason: ({ context, event }) =>
+      event.type === 'trading.reduce' && !reasonsOf(context).includes(event.reason),
   },
   actions: {
+    addReason: assign(({ context, event }) =>
+      event.type === 'trading.reduce' ? { reasons: [...reasonsOf(context), event.reason] } : {},
+    ),
+    dropReason: assign(({ context, event }) => {
+      if (event.type !== 'trading.reduce.cleared') return {};
+      const reasons = reasonsOf(context).filter((r) => r !== event.reason);
+      return { reasons, reason: reasons[0] ?? null };
+    }),
     restrict: assign(({ event }) =>
       event.type === 'trading.reduce' || event.type === 'trading.halt'
-        ? { reason: event.reason, by: event.by, since: event.t }
+        ? {
+            reason: event.reason,
+            reasons: event.type === 'trading.reduce' ? [event.reason] : [],
+            by: event.by,
+            since: event.t,
+          }
         : {},
     ),
     lift: assign(({ event }) => {
       if (event.type === 'trading.resume') {
         return {
           reason: event.to === 'REDUCING' ? `resumed to REDUCING by ${event.operator}` : null,
+          reasons: event.to === 'REDUCING' ? [`resumed to REDUCING by ${event.operator}`] : [],
           by: event.operator,
           since: event.t,
         };
       }
-      return event.type === 'trading.reduce.cleared' ? { reason: null, by: event.by, since: event.t } : {};
+      return event.type === 'trading.reduce.cleared'
+        ? { reason: null, reasons: [], by: event.by, since: event.t }
+        : {};
     }),
     // Runs after `restrict`/`lift`, so `context.reason` is already the new one.
     publishChange: emit(({ context, event }, params: { from: TradingStateValue; to: TradingStateValue }) => ({
@@ -178,11 +214,16 @@ export const tradingStateMachine = setup({
           target: 'ACTIVE',
           actions: ['lift', { type: 'publishChange', params: { from: 'REDUCING', to: 'ACTIVE' } }],
         },
-        'trading.reduce.cleared': {
-          guard: 'clearerNamed',
-          target: 'ACTIVE',
-          actions: ['lift', { type: 'publishChange', params: { from: 'REDUCING', to: 'ACTIVE' } }],
-        },
+        // Another reason to reduce: it must be withdrawn too before the scope trades freely again.
+        'trading.reduce': { guard: 'newReason', actions: 'addReason' },
+        'trading.reduce.cleared': [
+          {
+            guard: 'clearerNamed',
+            target: 'ACTIVE',
+            actions: ['lift', { type: 'publishChange', params: { from: 'REDUCING', to: 'ACTIVE' } }],
+          },
+          { guard: 'withdrawsOne', actions: 'dropReason' },
+        ],
       },
     },
     HALTED: {

@@ -193,9 +193,12 @@ export class Reconciler {
           atVenue.reduce((m, f) => Math.min(m, f.t), Infinity),
         );
       const local = await store.fills({ symbol, since: from, limit: Number.MAX_SAFE_INTEGER });
+      // Read again after our side: a fill recorded between the two first reads is in this answer,
+      // so it cannot pass for one the venue does not know (a newer one shows as missing: healed).
+      const again = await venue.myTrades(symbol);
       const diff = diffFills(
         local.filter((f) => f.t >= from),
-        atVenue.filter((f) => f.t >= from),
+        again.filter((f) => f.t >= from),
       );
       const missing: Fill[] = [];
       for (const fill of diff.missingLocally) {

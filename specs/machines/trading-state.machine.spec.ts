@@ -2,6 +2,7 @@ import test from 'ava';
 import { createActor } from 'xstate';
 import type { TradingStateEvent, TradingStateValue } from '../../machines/trading-state.machine';
 import {
+  reasonsOf,
   TRADING_STATE_TOPIC,
   effectiveTradingState,
   mostRestrictive,
@@ -58,7 +59,9 @@ for (const [from, name, to] of TABLE) {
   test(`trading state ${from} on ${name} ${from === to ? 'stays' : 'goes to'} ${to}`, (t) => {
     const { actor, published } = inState(from);
     const event = EVENTS[name] as TradingStateEvent;
-    t.is(actor.getSnapshot().can(event), from !== to);
+    // A further reason to reduce is taken while REDUCING (it must be withdrawn too), without a change.
+    const addsReason = from === 'REDUCING' && name === 'reduce';
+    t.is(actor.getSnapshot().can(event), from !== to || addsReason);
     actor.send(event);
     t.is(actor.getSnapshot().value, to);
     t.is(published.length, from === to ? 0 : 1, 'publishes exactly when the state changes');
@@ -177,4 +180,38 @@ test('a global halt halts a strategy whatever its own state', (t) => {
 test('the most restrictive of no states is ACTIVE', (t) => {
   t.is(mostRestrictive(), 'ACTIVE');
   t.is(mostRestrictive('REDUCING', 'ACTIVE', 'REDUCING'), 'REDUCING');
+});
+
+test('REDUCING holds every reason: withdrawing one leaves the others, the last one lifts it, a resume lifts all', (t) => {
+  const actor = createActor(tradingStateMachine, { input: { level: 'engine', scope: 'maker' } }).start();
+  actor.send({ type: 'trading.reduce', reason: 'not reconciled since start', by: 'maker', t: 1 });
+  actor.send({ type: 'trading.reduce', reason: 'ORDER_OUTCOME_UNKNOWN', by: 'maker/execution', t: 2 });
+  actor.send({
+    type: 'trading.reduce.cleared',
+    reason: 'not reconciled since start',
+    by: 'recon-maker',
+    t: 3,
+  });
+  t.is(actor.getSnapshot().value, 'REDUCING', 'the unknown outcome still holds it');
+  t.deepEqual(reasonsOf(actor.getSnapshot().context), ['ORDER_OUTCOME_UNKNOWN']);
+  t.is(actor.getSnapshot().context.reason, 'ORDER_OUTCOME_UNKNOWN');
+  actor.send({
+    type: 'trading.reduce.cleared',
+    reason: 'not reconciled since start',
+    by: 'recon-maker',
+    t: 4,
+  });
+  t.is(actor.getSnapshot().value, 'REDUCING', 'a reason already withdrawn withdraws nothing');
+  actor.send({ type: 'trading.reduce', reason: 'not reconciled since start', by: 'maker', t: 5 });
+  actor.send({ type: 'trading.resume', operator: 'alice', t: 6 });
+  t.is(actor.getSnapshot().value, 'ACTIVE');
+  t.deepEqual(reasonsOf(actor.getSnapshot().context), []);
+  actor.send({ type: 'trading.reduce', reason: 'not reconciled since start', by: 'maker', t: 7 });
+  actor.send({
+    type: 'trading.reduce.cleared',
+    reason: 'not reconciled since start',
+    by: 'recon-maker',
+    t: 8,
+  });
+  t.is(actor.getSnapshot().value, 'ACTIVE', 'the only reason withdrawn lifts it');
 });
