@@ -140,6 +140,20 @@ function named(who: string): boolean {
   return who.trim().length > 0;
 }
 
+/** A reading that moves the breaker: observed, counted, entered, published. */
+function move(guard: 'confirmsRed' | 'confirmsYellow' | 'cooledDown', from: BreakerState, to: BreakerState) {
+  return {
+    guard,
+    target: to,
+    actions: [
+      'observe',
+      'countStreaks',
+      { type: 'enter', params: { to } },
+      { type: 'publishChange', params: { from, to } },
+    ],
+  } as const;
+}
+
 /**
  * A circuit breaker on one metric of one scope: `GREEN`, `YELLOW` (warning) or `RED` (tripped).
  * It moves up only after `confirm` consecutive readings at the new level, so one spike trips
@@ -245,26 +259,8 @@ export const circuitBreakerMachine = setup({
         'breaker.reading': [
           { guard: 'invalidReading', actions: 'countInvalid' },
           // Red before yellow: a red reading counts towards both streaks, and RED must win a tie.
-          {
-            guard: 'confirmsRed',
-            target: 'RED',
-            actions: [
-              'observe',
-              'countStreaks',
-              { type: 'enter', params: { to: 'RED' } },
-              { type: 'publishChange', params: { from: 'GREEN', to: 'RED' } },
-            ],
-          },
-          {
-            guard: 'confirmsYellow',
-            target: 'YELLOW',
-            actions: [
-              'observe',
-              'countStreaks',
-              { type: 'enter', params: { to: 'YELLOW' } },
-              { type: 'publishChange', params: { from: 'GREEN', to: 'YELLOW' } },
-            ],
-          },
+          move('confirmsRed', 'GREEN', 'RED'),
+          move('confirmsYellow', 'GREEN', 'YELLOW'),
           { actions: ['observe', 'countStreaks'] },
         ],
       },
@@ -273,26 +269,8 @@ export const circuitBreakerMachine = setup({
       on: {
         'breaker.reading': [
           { guard: 'invalidReading', actions: 'countInvalid' },
-          {
-            guard: 'confirmsRed',
-            target: 'RED',
-            actions: [
-              'observe',
-              'countStreaks',
-              { type: 'enter', params: { to: 'RED' } },
-              { type: 'publishChange', params: { from: 'YELLOW', to: 'RED' } },
-            ],
-          },
-          {
-            guard: 'cooledDown',
-            target: 'GREEN',
-            actions: [
-              'observe',
-              'countStreaks',
-              { type: 'enter', params: { to: 'GREEN' } },
-              { type: 'publishChange', params: { from: 'YELLOW', to: 'GREEN' } },
-            ],
-          },
+          move('confirmsRed', 'YELLOW', 'RED'),
+          move('cooledDown', 'YELLOW', 'GREEN'),
           { actions: ['observe', 'countStreaks', 'trackCalm'] },
         ],
       },
