@@ -65,6 +65,14 @@ export interface TradingStateChanged {
 
 const RANK: Readonly<Record<TradingStateValue, number>> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
 
+/**
+ * The trading state a component's machine state stands for: a level whose component is not
+ * running (no state, or a lifecycle state) counts as HALTED — deny by default.
+ */
+export function tradingStateOf(state: string | undefined): TradingStateValue {
+  return state === 'ACTIVE' || state === 'REDUCING' ? state : 'HALTED';
+}
+
 /** The most restrictive of the given states (ACTIVE when none is given). */
 export function mostRestrictive(...states: readonly TradingStateValue[]): TradingStateValue {
   let worst: TradingStateValue = 'ACTIVE';

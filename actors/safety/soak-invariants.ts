@@ -1,4 +1,4 @@
-import { mostRestrictive } from '../../machines/trading-state.machine';
+import { mostRestrictive, tradingStateOf } from '../../machines/trading-state.machine';
 import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { JournalEntry } from '../kernel/journal-entry';
 import type { Runtime } from '../kernel/runtime';
@@ -21,10 +21,6 @@ interface SentOrder {
   /** Trading-state component states and kill restrictions per strategy, read at send time. */
   readonly strategies: ReadonlyMap<string, TradingStateValue>;
   readonly position: number;
-}
-
-function level(state: string | undefined): TradingStateValue {
-  return state === 'ACTIVE' || state === 'REDUCING' ? state : 'HALTED';
 }
 
 /**
@@ -133,7 +129,7 @@ export class SoakInvariants {
         states.set(
           s,
           mostRestrictive(
-            level(this.services.stateOf(strategyTradingState(s))),
+            tradingStateOf(this.services.stateOf(strategyTradingState(s))),
             kills.restriction(engine, s),
           ),
         );
@@ -141,8 +137,8 @@ export class SoakInvariants {
         engine,
         request,
         t: this.runtime.kernel.clock.now(),
-        global: level(this.services.stateOf(GLOBAL_TRADING_STATE)),
-        engineState: level(this.services.stateOf(engine)),
+        global: tradingStateOf(this.services.stateOf(GLOBAL_TRADING_STATE)),
+        engineState: tradingStateOf(this.services.stateOf(engine)),
         strategies: states,
         position: this.services.portfolio.quantity(request.symbol, { engine }),
       };

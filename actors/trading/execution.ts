@@ -1,6 +1,6 @@
 import type { AnyEventObject } from 'xstate';
 import type { OrderCommand, OrderEvent, OrderPolicy } from '../../machines/order.machine';
-import { effectiveTradingState, mostRestrictive } from '../../machines/trading-state.machine';
+import { effectiveTradingState, mostRestrictive, tradingStateOf } from '../../machines/trading-state.machine';
 import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { TimerHandle } from '../kernel/clock';
 import type { EffectEnv } from '../kernel/component';
@@ -225,15 +225,17 @@ export class Execution {
       recentOrders: this.recent,
     });
     if (!decision.admitted) return this.deny(intent, `${decision.reason}: ${decision.detail}`);
-    this.recent = recordAdmitted(this.o.risk, this.recent, intent);
-    this.admit(intent);
+    if (this.admit(intent)) this.recent = recordAdmitted(this.o.risk, this.recent, intent);
   }
 
-  /** Writes an admitted intent and its outbox entry; its order leaves once they are durable. */
-  private admit(intent: Intent): void {
+  /**
+   * Writes an admitted intent and its outbox entry; its order leaves once they are durable. False
+   * for an intent that already has its order here (a repeat is not a second order).
+   */
+  private admit(intent: Intent): boolean {
     const { env } = this.o;
     const cid = clientOrderId(this.o.instance, intent.intentId);
-    if (this.slots.has(cid)) return;
+    if (this.slots.has(cid)) return false;
     const instrument = this.o.instruments.get(intent.symbol) as Instrument;
     const slot = OrderSlot.create(
       { clientOrderId: cid, intent, lotSize: instrument.lotSize, policy: this.o.policy },
@@ -255,6 +257,7 @@ export class Execution {
       (written) => this.proceed(() => this.recorded(cid, written, undefined)),
       (error: unknown) => this.proceed(() => this.recorded(cid, undefined, message(error))),
     );
+    return true;
   }
 
   /**
@@ -263,13 +266,11 @@ export class Execution {
    */
   private tradingState(strategy: string): TradingStateValue {
     const { env } = this.o;
-    const level = (state: string | undefined): TradingStateValue =>
-      state === 'ACTIVE' || state === 'REDUCING' ? state : 'HALTED';
     return mostRestrictive(
       effectiveTradingState(
-        level(env.stateOf(GLOBAL_TRADING_STATE)),
-        level(env.state()),
-        level(env.stateOf(strategyTradingState(strategy))),
+        tradingStateOf(env.stateOf(GLOBAL_TRADING_STATE)),
+        tradingStateOf(env.state()),
+        tradingStateOf(env.stateOf(strategyTradingState(strategy))),
       ),
       this.o.kills.restriction(this.o.engine, strategy),
     );
@@ -310,9 +311,12 @@ export class Execution {
     if (!slot || slot.state !== 'submitted') return;
     if (slot.context.cancelRequestedAt !== null) return this.dropUnsent(slot);
     const { intent } = slot.context;
-    const position = this.o.portfolio.quantity(intent.symbol, { engine: this.o.engine });
-    if (!mayStillSend(this.tradingState(intent.strategy), intent, position))
-      return this.dropUnsent(slot, 'HALTED_BEFORE_SEND');
+    const state = this.tradingState(intent.strategy);
+    // The position is read only when it matters: nearly every order leaves under ACTIVE.
+    if (state !== 'ACTIVE') {
+      const position = this.o.portfolio.quantity(intent.symbol, { engine: this.o.engine });
+      if (!mayStillSend(state, intent, position)) return this.dropUnsent(slot, 'HALTED_BEFORE_SEND');
+    }
     const request = {
       clientOrderId: cid,
       symbol: intent.symbol,
