@@ -137,10 +137,7 @@ export function strategyId(symbol: string): string {
   return `mm-${symbol.slice(0, 3).toLowerCase()}`;
 }
 
-/** The market-data component of `symbol`, as `tradingSystem` names it. */
-export function marketDataId(symbol: string): string {
-  return `md-${symbol.toLowerCase()}`;
-}
+export { marketDataId } from '../actors/trading/trading-state-ids';
 
 function marketSymbol(symbol: string): MarketSymbolConfig {
   return {

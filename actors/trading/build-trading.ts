@@ -9,7 +9,7 @@ import type { SystemConfigInput } from '../kernel/system-config';
 import { CcxtVenue } from '../venues/ccxt-venue';
 import { breakerComponentId, defaultBreakers } from '../safety/breaker-defaults';
 import circuitBreaker from '../safety/components/circuit-breaker';
-import reconciliation, { reconciliationId } from '../safety/components/reconciliation';
+import reconciliation from '../safety/components/reconciliation';
 import { KillSwitches } from '../safety/kill-switches';
 import { MismatchBoard } from '../safety/mismatch-board';
 import { MarketSim } from '../venues/market-sim';
@@ -28,7 +28,12 @@ import type { TradingReadModel } from './read-model';
 import type { TradingConfig } from './trading-config';
 import type { EngineVenue, TradingServices } from './trading-services';
 import type { Balances, Instrument, OrderBook } from './types';
-import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
+import {
+  GLOBAL_TRADING_STATE,
+  marketDataId,
+  reconciliationId,
+  strategyTradingState,
+} from './trading-state-ids';
 
 /** What `buildTrading` needs from the process. */
 export interface TradingEnv {
@@ -221,7 +226,7 @@ export function tradingSystem(
           periodMs: 60_000,
           children: config.symbols.map((symbol) => ({
             type: 'component' as const,
-            id: `md-${symbol.toLowerCase()}`,
+            id: marketDataId(symbol),
             kind: 'market-data',
             config: { venue: config.venue.name, symbol, ...config.market },
           })),

@@ -3,7 +3,13 @@ import { ConfigError } from '../kernel/errors';
 import { formatPath } from '../kernel/system-config';
 import { STRATEGY_KINDS, createStrategy } from './strategies/registry';
 import { riskEngineConfigSchema } from './risk-engine.config';
-import { GLOBAL_TRADING_STATE, strategyTradingState } from './trading-state-ids';
+import { breakerComponentId, defaultBreakers } from '../safety/breaker-defaults';
+import {
+  GLOBAL_TRADING_STATE,
+  marketDataId,
+  reconciliationId,
+  strategyTradingState,
+} from './trading-state-ids';
 
 const id = z
   .string()
@@ -113,8 +119,13 @@ export function parseTradingConfig(raw: unknown): TradingConfig {
     'market',
     'root',
     'system',
+    'safety',
     GLOBAL_TRADING_STATE,
-    ...config.symbols.map((symbol) => `md-${symbol.toLowerCase()}`),
+    ...config.symbols.map(marketDataId),
+    ...(config.safety.reconciliation ? config.engines.map((e) => reconciliationId(e.id)) : []),
+    ...(config.safety.breakers === 'none'
+      ? []
+      : defaultBreakers(config.engines).map((b) => breakerComponentId(b.breaker.name))),
     ...config.engines.map((e) => `engine-${e.id}`),
     ...config.engines.flatMap((e) => e.strategies.map((s) => strategyTradingState(s.id))),
   ]);

@@ -561,6 +561,20 @@ const BAD_CONFIGS: readonly { readonly title: string; readonly raw: unknown; rea
     ],
   },
   {
+    title: 'ids of the safety components: the safety supervisor, a reconciliation, a breaker',
+    raw: {
+      engines: [
+        { id: 'safety', strategies: [strategy('recon-b')] },
+        { id: 'b', strategies: [strategy('breaker-dd-global')] },
+      ],
+    },
+    issues: [
+      'engines[0].id: duplicate or reserved id "safety"',
+      'engines[0].strategies[0].id: duplicate or reserved id "recon-b"',
+      'engines[1].strategies[0].id: duplicate or reserved id "breaker-dd-global"',
+    ],
+  },
+  {
     title: 'a symbol not among symbols',
     raw: { engines: [{ id: 'a', strategies: [strategy('s', 'DOGEUSDT')] }] },
     issues: ['engines[0].strategies[0].symbol: "DOGEUSDT" is not one of symbols (BTCUSDT, ETHUSDT, SOLUSDT)'],

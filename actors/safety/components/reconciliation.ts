@@ -7,11 +7,6 @@ import { tradingServices } from '../../trading/trading-services';
 import { NOT_RECONCILED } from '../../trading/trading-state-ids';
 import { Reconciler } from '../reconciliation';
 
-/** The component id of an engine's reconciliation. */
-export function reconciliationId(engine: string): string {
-  return `recon-${engine}`;
-}
-
 /**
  * An engine's reconciliation with its venue: a pass soon after start (the engine trades REDUCING
  * until one concludes without a difference for a human), then one every `intervalMs`. Differences
