@@ -1,18 +1,11 @@
+import type { CircuitBreakerInput } from '../../machines/circuit-breaker.machine';
 import type { KillStep } from './kill-switches';
+import { killScopeOf } from './safety-metrics';
 import type { BreakerMetric, BreakerTarget } from './safety-metrics';
 
 /** One breaker of the instance: the config of its `circuit-breaker` component. */
 export interface BreakerSpec {
-  readonly breaker: {
-    readonly name: string;
-    readonly metric: BreakerMetric;
-    readonly scope: string;
-    readonly yellowAt: number;
-    readonly redAt: number;
-    readonly direction: 'above' | 'below';
-    readonly confirm: number;
-    readonly cooldownMs: number;
-  };
+  readonly breaker: CircuitBreakerInput & { readonly metric: BreakerMetric };
   readonly target: BreakerTarget;
   readonly onRed: KillStep;
 }
@@ -31,13 +24,11 @@ function spec(
   levels: { yellowAt: number; redAt: number; confirm?: number },
   onRed: KillStep,
 ): BreakerSpec {
-  const scope =
-    target.level === 'global' ? 'global' : target.level === 'engine' ? target.engine : target.strategy;
   return {
     breaker: {
       name,
       metric,
-      scope,
+      scope: killScopeOf(target).id,
       yellowAt: levels.yellowAt,
       redAt: levels.redAt,
       direction: 'above',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { KillScope } from './kill-switches';
 import type { TradingServices } from '../trading/trading-services';
+import { marketDataId } from '../trading/trading-state-ids';
 
 /** What a breaker can read. */
 export const BREAKER_METRICS = [
@@ -23,6 +25,14 @@ export const breakerTargetSchema = z.discriminatedUnion('level', [
 
 /** See {@link breakerTargetSchema}. */
 export type BreakerTarget = z.infer<typeof breakerTargetSchema>;
+
+/** The scope a breaker's kill applies to: the same as the scope it watches. */
+export function killScopeOf(target: BreakerTarget): KillScope {
+  if (target.level === 'global') return { level: 'global', id: 'global' };
+  return target.level === 'engine'
+    ? { level: 'engine', id: target.engine }
+    : { level: 'strategy', id: target.strategy };
+}
 
 /** How a rate metric is read: over a window, and only once there is enough evidence. */
 export interface RateWindow {
@@ -72,7 +82,7 @@ export function readMetric(
     case 'stale-market-data': {
       const symbols = [...services.instruments().keys()];
       if (symbols.length === 0) return 0;
-      const stale = symbols.filter((s) => services.stateOf(`md-${s.toLowerCase()}`) === 'stale').length;
+      const stale = symbols.filter((s) => services.stateOf(marketDataId(s)) === 'stale').length;
       return stale / symbols.length;
     }
     case 'reconciliation-mismatch':

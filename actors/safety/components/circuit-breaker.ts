@@ -5,17 +5,9 @@ import type { TimerHandle } from '../../kernel/clock';
 import { defineComponent } from '../../kernel/component';
 import { tradingServices } from '../../trading/trading-services';
 import { KILL_STEPS } from '../kill-switches';
-import type { KillScope, KillStep } from '../kill-switches';
-import { BREAKER_METRICS, breakerTargetSchema, readMetric } from '../safety-metrics';
-import type { BreakerMetric, BreakerTarget } from '../safety-metrics';
-
-/** The scope a breaker's kill applies to: the same as the scope it watches. */
-export function killScopeOf(target: BreakerTarget): KillScope {
-  if (target.level === 'global') return { level: 'global', id: 'global' };
-  return target.level === 'engine'
-    ? { level: 'engine', id: target.engine }
-    : { level: 'strategy', id: target.strategy };
-}
+import type { KillStep } from '../kill-switches';
+import { BREAKER_METRICS, breakerTargetSchema, killScopeOf, readMetric } from '../safety-metrics';
+import type { BreakerMetric } from '../safety-metrics';
 
 /** Config of one breaker component. */
 export const breakerComponentConfigSchema = z.strictObject({
