@@ -1,4 +1,4 @@
-import type { ExecutionStore, OrderRecord } from '../trading/execution-store';
+import type { ExecutionStore, FillRecord, OrderRecord } from '../trading/execution-store';
 import { isOwnClientOrderId } from '../trading/client-order-id';
 import type { Balances, Fill, Instrument, VenueOrder } from '../trading/types';
 import type { Venue } from '../venues/venue';
@@ -88,10 +88,7 @@ export class Reconciler {
     const findings: Finding[] = [];
     const symbols = [...this.o.instruments.keys()];
     await this.orders(now, symbols, findings);
-    if (deep) {
-      await this.fills(symbols, findings);
-      if (this.o.ownsAccount) await this.balances(symbols, findings);
-    }
+    if (deep) await this.fillsAndBalances(symbols, findings);
     const mismatches = findings.filter((f) => !f.healed).length;
     return { findings, mismatches, healed: findings.length - mismatches };
   }
@@ -180,98 +177,126 @@ export class Reconciler {
     });
   }
 
-  private async fills(symbols: readonly string[], findings: Finding[]): Promise<void> {
-    const { venue, store, engine } = this.o;
+  /**
+   * Fills, then balances, from one pair of reads of the venue's trades: one before our side is
+   * read (the store's fills, then the balances) and one after. A fill recorded here between the
+   * reads is in the second answer, so it cannot pass for one the venue does not know (a newer one
+   * shows as missing: healed); and a trade in the second answer but not the first fell during the
+   * balance read, so the balance check waits for the next pass.
+   */
+  private async fillsAndBalances(symbols: readonly string[], findings: Finding[]): Promise<void> {
+    const { venue, store } = this.o;
+    const before = new Map<string, Fill[]>();
+    for (const symbol of symbols) before.set(symbol, await venue.myTrades(symbol));
+    const local = new Map<string, { from: number; fills: FillRecord[] }>();
     for (const symbol of symbols) {
-      const atVenue = await venue.myTrades(symbol);
+      const atVenue = before.get(symbol) as Fill[];
       // Judge only the span both sides can know: a venue keeps a bounded trade history, and a
       // shadow fill model built in this process knows nothing from before it.
-      let from = this.o.since;
-      if (atVenue.length > 0)
-        from = Math.max(
-          this.o.since,
-          atVenue.reduce((m, f) => Math.min(m, f.t), Infinity),
-        );
-      const local = await store.fills({ symbol, since: from, limit: Number.MAX_SAFE_INTEGER });
-      // Read again after our side: a fill recorded between the two first reads is in this answer,
-      // so it cannot pass for one the venue does not know (a newer one shows as missing: healed).
-      const again = await venue.myTrades(symbol);
-      const diff = diffFills(
-        local.filter((f) => f.t >= from),
-        again.filter((f) => f.t >= from),
+      const from =
+        atVenue.length === 0
+          ? this.o.since
+          : Math.max(
+              this.o.since,
+              atVenue.reduce((m, f) => Math.min(m, f.t), Infinity),
+            );
+      local.set(symbol, {
+        from,
+        fills: await store.fills({ symbol, since: from, limit: Number.MAX_SAFE_INTEGER }),
+      });
+    }
+    const balances = this.o.ownsAccount ? await venue.balances() : null;
+    const after = new Map<string, Fill[]>();
+    for (const symbol of symbols) after.set(symbol, await venue.myTrades(symbol));
+    for (const symbol of symbols) {
+      const { from, fills } = local.get(symbol) as { from: number; fills: FillRecord[] };
+      await this.fills(
+        fills.filter((f) => f.t >= from),
+        (after.get(symbol) as Fill[]).filter((f) => f.t >= from),
+        findings,
       );
-      const missing: Fill[] = [];
-      for (const fill of diff.missingLocally) {
-        const record = await store.order(fill.clientOrderId);
-        if (record && record.engine !== engine) continue;
-        if (!record) {
-          if (!this.o.ownsAccount) continue;
-          findings.push({
-            kind: 'fill-unowned',
-            healed: false,
-            key: `fill|${fill.fillId}`,
-            detail: `venue fill ${fill.fillId} (${fill.side} ${fill.qty} ${fill.symbol}) belongs to no order of ours`,
-            data: { fill },
-          });
-          continue;
-        }
-        if (record.terminal) {
-          await this.o.recordFill(fill, record);
-          findings.push({
-            kind: 'fill-healed',
-            healed: true,
-            key: `fill|${fill.fillId}`,
-            detail: `venue fill ${fill.fillId} of closed order ${fill.clientOrderId} was missing here: recorded`,
-            data: { fill },
-          });
-          continue;
-        }
-        missing.push(fill);
-      }
-      if (missing.length > 0) {
-        this.o.tellEngine({ type: 'exec.fills', fills: missing });
-        for (const fill of missing)
-          findings.push({
-            kind: 'fill-healed',
-            healed: true,
-            key: `fill|${fill.fillId}`,
-            detail: `venue fill ${fill.fillId} of ${fill.clientOrderId} was missing here: handed to execution`,
-            data: { fill },
-          });
-      }
-      for (const fill of diff.unknownAtVenue.filter((f) => f.engine === engine))
+    }
+    if (balances) this.balances(balances, [...before.values()].flat(), [...after.values()].flat(), findings);
+  }
+
+  private async fills(
+    local: readonly FillRecord[],
+    atVenue: readonly Fill[],
+    findings: Finding[],
+  ): Promise<void> {
+    const { store, engine } = this.o;
+    const diff = diffFills(local, atVenue);
+    const missing: Fill[] = [];
+    for (const fill of diff.missingLocally) {
+      const record = await store.order(fill.clientOrderId);
+      if (record && record.engine !== engine) continue;
+      if (!record) {
+        if (!this.o.ownsAccount) continue;
         findings.push({
-          kind: 'fill-unknown-at-venue',
+          kind: 'fill-unowned',
           healed: false,
           key: `fill|${fill.fillId}`,
-          detail: `fill ${fill.fillId} of ${fill.clientOrderId} is recorded here but the venue does not know it`,
+          detail: `venue fill ${fill.fillId} (${fill.side} ${fill.qty} ${fill.symbol}) belongs to no order of ours`,
           data: { fill },
         });
-      for (const m of diff.mismatched.filter((x) => x.local.engine === engine))
+        continue;
+      }
+      if (record.terminal) {
+        await this.o.recordFill(fill, record);
         findings.push({
-          kind: 'fill-mismatch',
-          healed: false,
-          key: `fill|${m.local.fillId}`,
-          detail: `fill ${m.local.fillId} differs from the venue's in ${m.fields.join(', ')}`,
-          data: { local: m.local, venue: m.venue },
+          kind: 'fill-healed',
+          healed: true,
+          key: `fill|${fill.fillId}`,
+          detail: `venue fill ${fill.fillId} of closed order ${fill.clientOrderId} was missing here: recorded`,
+          data: { fill },
+        });
+        continue;
+      }
+      missing.push(fill);
+    }
+    if (missing.length > 0) {
+      this.o.tellEngine({ type: 'exec.fills', fills: missing });
+      for (const fill of missing)
+        findings.push({
+          kind: 'fill-healed',
+          healed: true,
+          key: `fill|${fill.fillId}`,
+          detail: `venue fill ${fill.fillId} of ${fill.clientOrderId} was missing here: handed to execution`,
+          data: { fill },
         });
     }
+    for (const fill of diff.unknownAtVenue.filter((f) => f.engine === engine))
+      findings.push({
+        kind: 'fill-unknown-at-venue',
+        healed: false,
+        key: `fill|${fill.fillId}`,
+        detail: `fill ${fill.fillId} of ${fill.clientOrderId} is recorded here but the venue does not know it`,
+        data: { fill },
+      });
+    for (const m of diff.mismatched.filter((x) => x.local.engine === engine))
+      findings.push({
+        kind: 'fill-mismatch',
+        healed: false,
+        key: `fill|${m.local.fillId}`,
+        detail: `fill ${m.local.fillId} differs from the venue's in ${m.fields.join(', ')}`,
+        data: { local: m.local, venue: m.venue },
+      });
   }
 
   /**
    * "No unexplained balance events": every change of the account's balances since the previous
-   * pass must be explained by the fills (and their fees) the venue reports in between. Trades are
-   * read before and after the balances; if they moved meanwhile the pass cannot tell which side of
-   * the snapshot a fill fell on, and the check waits for the next pass.
+   * full pass must be explained by the fills (and their fees) the venue reports in between. If a
+   * trade came between the two reads of trades around `balances`, the pass cannot tell which side
+   * of the snapshot it fell on, and the check waits for the next pass.
    */
-  private async balances(symbols: readonly string[], findings: Finding[]): Promise<void> {
-    const { venue } = this.o;
-    const trades = async (): Promise<Fill[]> =>
-      (await Promise.all(symbols.map((s) => venue.myTrades(s)))).flat();
-    const before = await trades();
-    const balances = await venue.balances();
-    const after = await trades();
-    if (after.length !== before.length) return;
+  private balances(
+    balances: Balances,
+    before: readonly Fill[],
+    after: readonly Fill[],
+    findings: Finding[],
+  ): void {
+    const seen = new Set(before.map((f) => f.fillId));
+    if (after.some((f) => !seen.has(f.fillId))) return;
     const ids = new Set(after.map((f) => f.fillId));
     if (this.baseline) {
       const known = this.baseline.fills;
