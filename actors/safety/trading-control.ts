@@ -51,7 +51,7 @@ export class TradingControl implements ControlTarget {
     switch (cmd.type) {
       case 'kill':
       case 'resume':
-        return this.checkScope(cmd.type === 'kill' ? cmd.scope : (cmd.scope ?? GLOBAL));
+        return this.checkScope(cmd.scope);
       case 'set_mode':
         return 'set_mode is not available while the instance runs: an engine changes mode at its next start (--mode or the config file)';
       case 'reset_breaker':
@@ -76,7 +76,7 @@ export class TradingControl implements ControlTarget {
       case 'kill':
         return this.kill(cmd.scope, cmd.step, `kill by ${by.id}`, by.id);
       case 'resume':
-        return this.resume(cmd.scope ?? GLOBAL, cmd.to, by.id);
+        return this.resume(cmd.scope, cmd.to, by.id);
       case 'reset_breaker': {
         const actor = this.safety.breakers?.get(cmd.name) as string;
         await this.runtime.ask(actor, { type: 'breaker.reset', operator: by.id, t: this.now });
