@@ -1,40 +1,13 @@
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import test from 'ava';
 import { BINANCE_EMULATOR_TEST_CREDENTIALS } from '../../actors/venues/binance-emulator';
-import { killOnExit } from '../helpers/orphans';
-import { spawnPredator, waitForRunning } from '../helpers/predator-process';
-
-const BIN = path.resolve(__dirname, '..', '..', 'bin', 'predator.js');
+import { spawnPredator, startEmulatorProcess, waitForRunning } from '../helpers/predator-process';
 
 interface Ledger {
   orders: { clientOrderId: string }[];
 }
 
-/** `predator emulator` in its own process; resolves with its URL once it listens. */
-async function startEmulator(t: { teardown(fn: () => void): void }): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'emulator', '--venue', 'binance', '--port', '0', '--seed', '5'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  killOnExit(child);
-  t.teardown(() => void child.kill('SIGKILL'));
-  let out = '';
-  return new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
-  });
-}
-
 test('predator start --mode live trades against the emulator with keys from the environment', async (t) => {
-  const url = await startEmulator(t);
+  const url = await startEmulatorProcess(t, 5);
   const proc = spawnPredator(
     ['start', '--mode', 'live', '--venue', 'binance', '--venue-url', url, '--port', '0'],
     {
@@ -73,7 +46,7 @@ test('predator start --mode live trades against the emulator with keys from the 
 });
 
 test('predator start --mode live with a wrong secret says so and starts nothing', async (t) => {
-  const url = await startEmulator(t);
+  const url = await startEmulatorProcess(t, 5);
   const proc = spawnPredator(
     ['start', '--mode', 'live', '--venue', 'binance', '--venue-url', url, '--port', '0'],
     {

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
-import type { ExecutionContext } from 'ava';
 import type Redis from 'ioredis';
 import type { ComponentView, SupervisorView, SystemTreeView } from '../../actors/kernel/system-view';
 import { redisKeys } from '../../actors/kernel/store-redis';
@@ -12,8 +9,6 @@ import type { FillRecord, OrderRecord } from '../../actors/trading/execution-sto
 import type { Fill } from '../../actors/trading/types';
 import type { LedgerOrder, LedgerRejection } from '../../actors/venues/sim-venue-orders';
 import { signedRequest } from './binance-client';
-import { killOnExit } from './orphans';
-import { REPO_ROOT } from './predator-process';
 
 /**
  * What the kill -9 spec reads from outside the process under test: the emulator's ledger and
@@ -26,36 +21,6 @@ export interface Ledger {
   readonly orders: readonly LedgerOrder[];
   readonly fills: readonly Fill[];
   readonly rejections: readonly LedgerRejection[];
-}
-
-/** `predator emulator --venue binance --port 0` in its own process, SIGKILLed at teardown. */
-export async function startEmulatorProcess(t: ExecutionContext, seed: number): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(REPO_ROOT, 'bin', 'predator.js'),
-      'emulator',
-      '--venue',
-      'binance',
-      '--port',
-      '0',
-      '--seed',
-      String(seed),
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-  );
-  killOnExit(child);
-  t.teardown(() => void child.kill('SIGKILL'));
-  let out = '';
-  return new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('exit', (code, signal) => reject(new Error(`emulator exited (${signal ?? code}): ${out}`)));
-  });
 }
 
 /** A JSON GET that fails loudly on a non-2xx answer. */

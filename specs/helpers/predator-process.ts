@@ -171,3 +171,33 @@ export async function waitForRunning(proc: PredatorProcess, timeoutMs = 30_000):
     `predator start ${how} before "Predator running:"\nstdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`,
   );
 }
+
+/** `predator emulator --venue binance --port 0` in its own process, SIGKILLed at teardown. */
+export async function startEmulatorProcess(t: ExecutionContext, seed: number): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'bin', 'predator.js'),
+      'emulator',
+      '--venue',
+      'binance',
+      '--port',
+      '0',
+      '--seed',
+      String(seed),
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  killOnExit(child);
+  t.teardown(() => void child.kill('SIGKILL'));
+  let out = '';
+  return new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('exit', (code, signal) => reject(new Error(`emulator exited (${signal ?? code}): ${out}`)));
+  });
+}

@@ -23,11 +23,10 @@ import {
   readExecution,
   readLedger,
   resumeUnknownOutcomes,
-  startEmulatorProcess,
   tradingStateHistory,
 } from '../helpers/kill-nine';
 import type { Ledger, LoggedIncident, StoredExecution, TradingStateChange } from '../helpers/kill-nine';
-import { spawnPredator, waitForRunning } from '../helpers/predator-process';
+import { spawnPredator, startEmulatorProcess, waitForRunning } from '../helpers/predator-process';
 import type { PredatorProcess } from '../helpers/predator-process';
 import { plainClient } from '../helpers/redis-inspect';
 import { startRedisServer } from '../helpers/redis-server';
