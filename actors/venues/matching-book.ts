@@ -66,6 +66,11 @@ export class MatchingBook<T extends RestingOrder> {
     return order;
   }
 
+  /** Every resting order, in no particular order. */
+  all(): IterableIterator<T> {
+    return this.byId.values();
+  }
+
   /** The resting order `id`, if any. */
   get(id: string): T | undefined {
     return this.byId.get(id);

@@ -208,9 +208,12 @@ export class SimVenueEngine {
   /** Open and partially filled orders, oldest first, of one symbol or all. */
   openOrders(symbol?: string): VenueOrder[] {
     if (symbol !== undefined) this.known('openOrders', symbol);
-    return [...this.orders.values()]
-      .filter((o) => isOpen(o) && (symbol === undefined || o.scale.instrument.symbol === symbol))
-      .map(viewOrder);
+    // An order is open exactly while it rests in its symbol's book: reading the books keeps this
+    // answer's cost to the open orders, not to every order the venue ever took.
+    const open: OrderRecord[] = [];
+    for (const [name, state] of this.symbols)
+      if (symbol === undefined || name === symbol) open.push(...state.own.all());
+    return open.sort((a, b) => Number(a.id) - Number(b.id)).map(viewOrder);
   }
 
   /** Our fills, oldest first, of one symbol or all. */
