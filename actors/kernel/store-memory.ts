@@ -24,7 +24,11 @@ export class MemoryStore implements Store {
   /** Index of the first live entry in `journal`; trimming moves it instead of shifting the array. */
   private head = 0;
   private lastSeq = 0;
-  private readonly actors = new Map<string, ActorRecord>();
+  /** Snapshots as JSON, as Redis keeps them (cheaper to write than a structured clone, too). */
+  private readonly actors = new Map<
+    string,
+    { readonly snapshot: string; readonly state: string; readonly savedAt: number }
+  >();
   private readonly values = new Map<string, string>();
 
   constructor(options: MemoryStoreOptions) {
@@ -75,11 +79,14 @@ export class MemoryStore implements Store {
 
   async saveActor(actor: string, record: ActorRecord): Promise<void> {
     // A copy, as Redis keeps one: later changes to the caller's objects must not reach the store.
-    this.actors.set(actor, structuredClone(record));
+    const snapshot = JSON.stringify(record.snapshot);
+    if (snapshot === undefined) throw new TypeError(`snapshot of ${actor} is not JSON-serialisable`);
+    this.actors.set(actor, { snapshot, state: record.state, savedAt: record.savedAt });
   }
 
   async loadActor(actor: string): Promise<ActorRecord | undefined> {
-    return this.actors.get(actor);
+    const kept = this.actors.get(actor);
+    return kept === undefined ? undefined : { ...kept, snapshot: JSON.parse(kept.snapshot) as unknown };
   }
 
   async deleteActor(actor: string): Promise<void> {

@@ -239,39 +239,49 @@ function mismatches(intent: IntentRecord, order: OrderRecord): string[] {
  */
 function unsafeJson(value: unknown, path: PropertyKey[], ancestors: Set<object>, issues: string[]): void {
   if (issues.length >= MAX_ISSUES) return;
-  const at = formatPath(path);
+  // The path is one array pushed and popped along the walk and formatted only for an issue: this
+  // runs on every order the engine saves, and almost never finds anything.
+  const problem = (what: string) => issues.push(`${formatPath(path)}: ${what}`);
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(value)) issues.push(`${at}: expected a finite number, got ${value}`);
+      if (!Number.isFinite(value)) problem(`expected a finite number, got ${value}`);
       return;
     case 'object':
       break;
     case 'undefined':
       // Only reached for array items: a property that is undefined is skipped by the caller.
-      issues.push(`${at}: expected a JSON value, got undefined (it would be stored as null)`);
+      problem('expected a JSON value, got undefined (it would be stored as null)');
       return;
     default:
-      issues.push(`${at}: expected a JSON value, got a ${typeof value}`);
+      problem(`expected a JSON value, got a ${typeof value}`);
       return;
   }
   if (value === null) return;
   if (ancestors.has(value)) {
-    issues.push(`${at}: expected a JSON value, got a circular reference`);
+    problem('expected a JSON value, got a circular reference');
     return;
   }
   ancestors.add(value);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => unsafeJson(item, [...path, i], ancestors, issues));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      unsafeJson(value[i], path, ancestors, issues);
+      path.pop();
+    }
   } else {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      issues.push(`${at}: expected a plain object, got a ${value.constructor?.name ?? 'class instance'}`);
+      problem(`expected a plain object, got a ${value.constructor?.name ?? 'class instance'}`);
     } else {
-      for (const [key, item] of Object.entries(value)) {
-        if (item !== undefined) unsafeJson(item, [...path, key], ancestors, issues);
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue;
+        path.push(key);
+        unsafeJson(item, path, ancestors, issues);
+        path.pop();
       }
     }
   }

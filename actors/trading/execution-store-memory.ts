@@ -16,6 +16,12 @@ type OrderRow = Pick<OrderRecord, 'clientOrderId' | 'engine' | 'terminal' | 't'>
 interface FillRow {
   readonly json: string;
   readonly record: FillRecord;
+  /**
+   * The latest fill time of this row and every row stored before it. Why: fills arrive roughly
+   * but not strictly in time order (a healed fill comes late), so a `since` scan from the newest
+   * end may stop only once no earlier row can be that recent.
+   */
+  readonly maxT: number;
 }
 
 /**
@@ -37,6 +43,8 @@ export class MemoryExecutionStore implements ExecutionStore {
   private readonly fillsCap: number;
   private readonly intents = new Map<string, string>();
   private readonly orderRows = new Map<string, OrderRow>();
+  /** The orders not yet terminal: what execution and reconciliation ask for on every pass. */
+  private readonly liveRows = new Map<string, OrderRow>();
   /** Outbox entries by intent id: the admission time orders them, the engine filters them. */
   private readonly outboxRows = new Map<string, { readonly t: number; readonly engine: string }>();
   private fillRows: FillRow[] = [];
@@ -69,7 +77,8 @@ export class MemoryExecutionStore implements ExecutionStore {
     if (this.fillIds.has(fill.fillId)) return 'duplicate';
     const json = JSON.stringify(fill);
     this.fillIds.add(fill.fillId);
-    this.fillRows.push({ json, record: JSON.parse(json) as FillRecord });
+    const before = this.fillRows[this.fillRows.length - 1]?.maxT ?? Number.NEGATIVE_INFINITY;
+    this.fillRows.push({ json, record: JSON.parse(json) as FillRecord, maxT: Math.max(before, fill.t) });
     while (this.fillRows.length - this.head > this.fillsCap) {
       this.fillIds.delete((this.fillRows[this.head] as FillRow).record.fillId);
       this.head += 1;
@@ -94,7 +103,7 @@ export class MemoryExecutionStore implements ExecutionStore {
   async orders(query: OrderQuery = {}): Promise<OrderRecord[]> {
     const live: OrderRow[] = [];
     const terminal: OrderRow[] = [];
-    for (const row of this.orderRows.values()) {
+    for (const row of (query.live === true ? this.liveRows : this.orderRows).values()) {
       if (query.engine !== undefined && row.engine !== query.engine) continue;
       (row.terminal ? terminal : live).push(row);
     }
@@ -119,8 +128,10 @@ export class MemoryExecutionStore implements ExecutionStore {
   async fills(query: FillQuery = {}): Promise<FillRecord[]> {
     const limit = query.limit ?? DEFAULT_QUERY_LIMIT;
     const newestFirst: FillRecord[] = [];
+    const since = query.since ?? Number.NEGATIVE_INFINITY;
     for (let i = this.fillRows.length - 1; i >= this.head && newestFirst.length < limit; i--) {
       const row = this.fillRows[i] as FillRow;
+      if (row.maxT < since) break;
       if (fillMatches(row.record, query)) newestFirst.push(JSON.parse(row.json) as FillRecord);
     }
     return newestFirst.reverse();
@@ -128,6 +139,9 @@ export class MemoryExecutionStore implements ExecutionStore {
 
   private putOrder(order: OrderRecord, json = JSON.stringify(order)): void {
     const { clientOrderId, engine, terminal, t } = order;
-    this.orderRows.set(clientOrderId, { clientOrderId, engine, terminal, t, json });
+    const row = { clientOrderId, engine, terminal, t, json };
+    this.orderRows.set(clientOrderId, row);
+    if (terminal) this.liveRows.delete(clientOrderId);
+    else this.liveRows.set(clientOrderId, row);
   }
 }
