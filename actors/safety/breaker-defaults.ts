@@ -47,7 +47,7 @@ function spec(
  *
  * | breaker | scope | yellow / red | RED engages |
  * |---|---|---|---|
- * | `dd-global` | instance equity | 1 000 / 2 500 | `cancel` everywhere (a halt) |
+ * | `dd-global` | instance trading net PnL | 1 000 / 2 500 | `cancel` everywhere (a halt) |
  * | `dd-<engine>` | engine net PnL | 500 / 1 500 | `cancel` on the engine |
  * | `dd-<strategy>` | strategy net PnL | 250 / 750 | `reduce` on the strategy |
  * | `errors-<engine>` | venue error rate | 0.2 / 0.5 | `reduce` on the engine |

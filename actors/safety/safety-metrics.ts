@@ -43,8 +43,10 @@ export interface RateWindow {
 
 /**
  * The current value of a breaker's metric, from what the trading services know now:
- * - `drawdown`: peak minus now, in the valuation asset — of the instance's equity, or of an engine's
- *   or strategy's net PnL (peak from the exact running maximum, never from the start);
+ * - `drawdown`: peak minus now of the scope's net trading PnL (the instance's, an engine's or a
+ *   strategy's), in the valuation asset, the peak from the exact running maximum, never from the
+ *   start. Not of the account's equity: that moves with every coin the operator holds, and a
+ *   breaker that cancels orders because BTC fell protects nothing the trading put at risk;
  * - `venue-error-rate`, `reject-rate`: fractions of the window's submissions (errors count 5xx,
  *   429/418, network failures and unknown outcomes);
  * - `ack-latency-p99`: ms to the venue's answer, 99th percentile over the window;
@@ -62,11 +64,12 @@ export function readMetric(
   switch (metric) {
     case 'drawdown': {
       const { portfolio } = services;
-      if (target.level === 'global') return portfolio.equity().drawdown;
       const scope =
-        target.level === 'engine'
-          ? { engine: target.engine }
-          : { engine: target.engine, strategy: target.strategy };
+        target.level === 'global'
+          ? {}
+          : target.level === 'engine'
+            ? { engine: target.engine }
+            : { engine: target.engine, strategy: target.strategy };
       const peak = portfolio.pnlCurve(scope).peak;
       if (peak === null) return 0;
       return Math.max(0, peak - portfolio.pnl(scope).net);

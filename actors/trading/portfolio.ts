@@ -169,11 +169,11 @@ export class Portfolio {
   }
 
   /**
-   * The net PnL curve of an engine or a strategy, one point per mark since it first traded in this
-   * portfolio (bounded like the equity curve, with exact peak and maximum drawdown): what a
+   * The net PnL curve of the instance's trading (`{}`), an engine or a strategy, one point per mark
+   * since it first traded in this portfolio (bounded like the equity curve, with exact peak and maximum drawdown): what a
    * drawdown-from-peak breaker of that scope reads. Empty for a scope that never traded.
    */
-  pnlCurve(scope: { readonly engine: string; readonly strategy?: string }): EquityCurveView {
+  pnlCurve(scope: PortfolioScope = {}): EquityCurveView {
     const curve = this.pnlCurves.get(curveKey(scope));
     return curve ? curve.view() : new EquityCurve(this.config.equityCurveCapacity, 2 * this.scale).view();
   }
@@ -203,13 +203,15 @@ export class Portfolio {
 
   /** Appends every engine's and strategy's net PnL at `t` to its curve. */
   private recordPnlCurves(t: number): void {
-    const scopes: { engine: string; strategy?: string }[] = [];
+    const scopes: PortfolioScope[] = [];
     const engines = new Set<string>();
     for (const owner of this.owners()) {
       scopes.push(owner);
       engines.add(owner.engine);
     }
     for (const engine of engines) scopes.push({ engine });
+    // The instance's trading PnL too: the global drawdown breaker reads its peak.
+    if (engines.size > 0) scopes.push({});
     for (const scope of scopes) {
       const key = curveKey(scope);
       let curve = this.pnlCurves.get(key);

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { breakerComponentId, defaultBreakers } from '../../actors/safety/breaker-defaults';
+import { readMetric } from '../../actors/safety/safety-metrics';
 import { defaultTradingConfig } from '../../actors/trading/trading-config';
 import type { SimVenue } from '../../actors/venues/sim-venue';
 import { componentView } from '../helpers/runtime';
@@ -71,4 +72,29 @@ test('a drawdown breaker measures from the peak and engages its step; a reset ne
   await sim.clock.advance(1);
   t.is(componentView(sim.runtime, id).state, 'GREEN');
   t.is(sim.trading.services.kills.restriction('eng', 'strat'), 'HALTED', 'the kill stays until a resume');
+});
+
+test("the global drawdown is the instance's trading PnL below its peak, not the account's equity below its peak", async (t) => {
+  const sim = await simulatedTrading(defaultTradingConfig());
+  t.teardown(() => sim.stop());
+  const { portfolio } = sim.trading.services;
+  const rates = { windowMs: 5 * MINUTE, minSubmits: 5 };
+  const global = { level: 'global' } as const;
+  // Nothing may trade: the account's coins move with the market, and no trading PnL exists.
+  await sim.trading.services.kills.engage({ level: 'global', id: 'global' }, 'cancel', 'spec', 'spec');
+  let equityDrawdown = 0;
+  for (let i = 0; i < 3; i++) {
+    await sim.clock.advance(20 * MINUTE);
+    equityDrawdown = Math.max(equityDrawdown, portfolio.equity().drawdown);
+    t.is(readMetric('drawdown', global, sim.trading.services, sim.clock.now(), rates), 0);
+  }
+  t.true(equityDrawdown > 0, 'the held coins did move');
+  t.is(portfolio.pnlCurve().peak, null);
+
+  await sim.trading.services.kills.release({ level: 'global', id: 'global' }, 'spec');
+  await sim.clock.advance(30 * MINUTE);
+  const curve = portfolio.pnlCurve();
+  t.not(curve.peak, null, 'the strategies traded');
+  const expected = Math.max(0, (curve.peak as number) - portfolio.pnl().net);
+  t.is(readMetric('drawdown', global, sim.trading.services, sim.clock.now(), rates), expected);
 });
