@@ -202,7 +202,14 @@ export class Reconciler {
             );
       local.set(symbol, {
         from,
-        fills: await store.fills({ symbol, since: from, limit: Number.MAX_SAFE_INTEGER }),
+        // This engine's only: a shadow engine's fill model knows nothing of another engine's fills
+        // (a live venue's fills of other engines show as missing here and are skipped below).
+        fills: await store.fills({
+          engine: this.o.engine,
+          symbol,
+          since: from,
+          limit: Number.MAX_SAFE_INTEGER,
+        }),
       });
     }
     const balances = this.o.ownsAccount ? await venue.balances() : null;

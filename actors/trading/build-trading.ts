@@ -140,6 +140,7 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
       market: model,
       config: {
         name: `shadow-${e.id}`.slice(0, 32),
+        idPrefix: `${`shadow-${e.id}`.slice(0, 32)}-`,
         balances: config.balances,
         latency: { baseMs: 0, jitterMeanMs: 0 },
       },

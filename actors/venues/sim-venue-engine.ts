@@ -151,7 +151,7 @@ export class SimVenueEngine {
     }
     const now = this.options.now();
     const record: OrderRecord = {
-      id: String(this.nextOrderId++),
+      id: `${this.options.config.idPrefix}${this.nextOrderId++}`,
       clientOrderId: o.clientOrderId,
       scale: o.scale,
       side: o.side,
@@ -344,7 +344,7 @@ export class SimVenueEngine {
     record.status = record.remainingLots === 0 ? 'filled' : 'partially_filled';
     record.updatedAt = now;
     this.fills.push({
-      fillId: String(this.nextFillId++),
+      fillId: `${this.options.config.idPrefix}${this.nextFillId++}`,
       venueOrderId: record.id,
       clientOrderId: record.clientOrderId,
       symbol: instrument.symbol,

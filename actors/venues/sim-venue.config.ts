@@ -11,6 +11,15 @@ export const simVenueConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a short lower-case name like "sim"')
     .default('sim'),
+  /**
+   * Put before every order and fill id this venue issues (numbers alone by default, as Binance's).
+   * Why: a shadow engine's fill model is a venue of its own; its ids must not collide with another
+   * engine's, since fills are de-duplicated by id across the instance.
+   */
+  idPrefix: z
+    .string()
+    .regex(/^[a-z0-9-]{0,33}$/, 'expected lower-case letters, digits and "-"')
+    .default(''),
   /** Fee rates as fractions of the amount received (0.001 = 0.1 %), as on Binance spot. */
   fees: z.strictObject({ maker: feeRate, taker: feeRate }).default({ maker: 0.001, taker: 0.001 }),
   /** The account's starting free balances by asset. */

@@ -59,6 +59,15 @@ test('the default system trades in shadow: every fill is explained by an order, 
   }
   for (const position of model.positions())
     t.is(position.qty.toFixed(8), (net.get(position.symbol) ?? 0).toFixed(8));
+  // And every order's fills are all there: two engines' fill models must not issue colliding fill
+  // ids, or one engine's fills are dropped as duplicates of the other's.
+  const filledQty = new Map<string, number>();
+  for (const fill of fills)
+    filledQty.set(fill.clientOrderId, (filledQty.get(fill.clientOrderId) ?? 0) + fill.qty);
+  const filled = [...orders.values()].filter((o) => o.state === 'filled');
+  t.true(new Set(filled.map((o) => o.engine)).size === 2, 'both engines have filled orders');
+  for (const order of filled)
+    t.is((filledQty.get(order.clientOrderId) ?? 0).toFixed(8), order.qty.toFixed(8), order.clientOrderId);
   const pnl = model.pnl();
   t.true(pnl.curve.points.length > 0);
   t.is(
