@@ -6,6 +6,9 @@
 const env = {
   NODE_ENV: 'production',
   PORT: process.env.PORT || '8080',
+  // pino's lines go to a file rotated and retained by size and age (docs/operations.md); pm2's own
+  // out/err files below then hold only the few lines written to the console, which do not grow.
+  PREDATOR_LOG_DIR: process.env.PREDATOR_LOG_DIR || `${__dirname}/logs`,
 };
 if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
 if (process.env.LOG_LEVEL) env.LOG_LEVEL = process.env.LOG_LEVEL;

@@ -7,11 +7,16 @@ import { UsageError } from './usage';
 const HELP = `predator — a supervised runtime for 24/7 trading engines
 
 Usage:
-  predator start [--config FILE] [--redis URL] [--port N]
-      Runs the platform: the supervision tree, the gateway and the dashboard on 127.0.0.1.
-      --config FILE   system spec (JSON); the built-in sample tree by default
+  predator start [--config FILE] [--redis URL] [--port N] [--mode shadow|live] [--venue V]
+                 [--venue-url URL] [--data-dir DIR] [--log-dir DIR]
+      Runs the platform: the trading system, the gateway and the dashboard on 127.0.0.1.
+      --config FILE   trading config or system spec (JSON); two engines in shadow by default
       --redis URL     Redis for durable state (or REDIS_URL); without it, an in-process store
       --port N        gateway port (or PORT); 8080 by default
+      --mode M        every engine's mode: shadow or live
+      --venue V       binance (through ccxt) or sim; --venue-url URL points it elsewhere
+      --data-dir DIR  admin token and gateway file (or PREDATOR_DATA_DIR); .predator by default
+      --log-dir DIR   logs to a rotated file there (or PREDATOR_LOG_DIR); stdout by default
 
   predator ctl <command> [args...] [--yes] [--json] [--as NAME] [--data-dir DIR] [--url URL]
       Sends an operator command to the running instance (admin token from its data directory):

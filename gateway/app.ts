@@ -10,6 +10,8 @@ import { CONTROL_PATH, controlRoutes } from './routes/control';
 import type { GatewayControl } from './routes/control';
 import { journalRoutes } from './routes/journal';
 import { machineRoutes } from './routes/machines';
+import { opsRoutes } from './routes/ops';
+import type { OpsView } from './routes/ops';
 import { streamRoutes } from './routes/stream';
 import { systemRoutes } from './routes/system';
 import { tradingRoutes } from './routes/trading';
@@ -26,6 +28,8 @@ export interface AppOptions {
   readonly trading?: TradingReadModel;
   /** The control plane under `/api/control` (POST, admin token); without it those routes answer 404. */
   readonly control?: GatewayControl;
+  /** Uptime, incidents and other operations records under `/api/ops`; without it those answer 404. */
+  readonly ops?: OpsView;
   /** Times keep-alives and requests. */
   readonly clock: Clock;
   readonly logger: Logger;
@@ -96,6 +100,7 @@ export function createApp(options: AppOptions): Koa {
     journalRoutes(view),
     machineRoutes(view),
     tradingRoutes(options.trading),
+    opsRoutes(options.ops),
     controlRoutes(options.control, clock),
     streamRoutes({ view, clock, logger, streams, sse }),
   ]) {

@@ -14,6 +14,8 @@ export type {
   PositionsAnswer,
 } from './routes/trading';
 export { MAX_TRADING_LIMIT, TRADING_NOT_RUNNING } from './routes/trading';
+export { OPS_NOT_KEPT } from './routes/ops';
+export type { OpsView } from './routes/ops';
 export type { ErrorBody } from './errors';
 export { DEFAULT_SSE_OPTIONS, formatTransition } from './sse';
 export type { SseOptions } from './sse';

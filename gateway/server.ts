@@ -11,6 +11,7 @@ import { createApp } from './app';
 import type { SseOptions } from './sse';
 import { SseStreams } from './sse';
 import { isLoopback } from './security';
+import type { OpsView } from './routes/ops';
 
 /** Where the gateway listens when nothing else is said. */
 export const DEFAULT_HOST = '127.0.0.1';
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   readonly trading?: TradingReadModel;
   /** The control plane (`/api/control`), when this instance runs one. */
   readonly control?: GatewayControl;
+  /** Operations records (`/api/ops`), when this instance keeps them. */
+  readonly ops?: OpsView;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Bind address; `127.0.0.1` unless told otherwise. Anything else is logged as a warning. */
@@ -81,6 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     streams,
     ...(options.trading === undefined ? {} : { trading: options.trading }),
     ...(options.control === undefined ? {} : { control: options.control }),
+    ...(options.ops === undefined ? {} : { ops: options.ops }),
     ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
     ...(options.sse === undefined ? {} : { sse: options.sse }),
     ...(loopback ? { allowedHosts: ['127.0.0.1', 'localhost', '[::1]', host] } : {}),

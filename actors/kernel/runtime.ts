@@ -28,6 +28,8 @@ import type { HealthView, MachineGraph, SystemTreeView, SystemView } from './sys
 import { Watchdog } from './watchdog';
 import { IncidentLog } from './incidents';
 import type { Incident } from './incidents';
+import { SYSTEM_KEY } from './system-record';
+import type { SystemRecord } from './system-record';
 
 /** Options of {@link Runtime.start}. */
 export interface RuntimeOptions {
@@ -46,16 +48,6 @@ export interface RuntimeOptions {
   readonly snapshotIntervalMs?: number;
   /** Handed to every component's effects (`EffectEnv.services`): venues, execution store, … */
   readonly services?: unknown;
-}
-
-/** Key of the persisted system record (halt survives restarts). */
-const SYSTEM_KEY = 'system';
-
-/** Persisted system record: a GLOBAL HALT outlives the process until an operator resumes. */
-interface SystemRecord {
-  readonly state: 'halted' | 'running';
-  readonly reason: string | null;
-  readonly t: number;
 }
 
 /**

@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { RealClock } from '../../actors/kernel/clock';
 import { ConfigError, StoreUnavailableError } from '../../actors/kernel/errors';
 import { createLogger } from '../../actors/kernel/logger';
+import { guardBootLoop, reportBootLoop } from '../../actors/ops/boot-loop';
+import { RotatingLog } from '../../actors/ops/log-rotation';
+import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
@@ -37,14 +40,20 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     venue: { type: 'string' },
     'venue-url': { type: 'string' },
     'data-dir': { type: 'string' },
+    'log-dir': { type: 'string' },
   });
   const dataDir = flags['data-dir'] ?? process.env.PREDATOR_DATA_DIR ?? DEFAULT_DATA_DIR;
   const port =
     flags.port !== undefined
       ? (intFlag('--port', flags.port, 0, 65_535) as number)
       : (intFlag('PORT', process.env.PORT, 0, 65_535) ?? 8080);
-  const logger = createLogger();
   const clock = new RealClock();
+  // With a log directory, lines go to a rotated file there (size, age, count and age retention)
+  // instead of stdout: pm2 alone would append to its own log without bound.
+  const logDir = flags['log-dir'] ?? process.env.PREDATOR_LOG_DIR;
+  const logFile = logDir === undefined ? undefined : new RotatingLog({ config: { dir: logDir }, clock });
+  if (logFile) process.on('exit', () => logFile.flushSync());
+  const logger = createLogger(logFile ? { destination: logFile } : {});
 
   const raw: unknown = flags.config === undefined ? undefined : readConfigFile(flags.config);
   const kernelOnly = isSystemSpec(raw);
@@ -52,6 +61,8 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     throw new UsageError('--mode, --venue and --venue-url apply to a trading config, not a system spec');
 
   let runtime: Runtime;
+  let uptime: UptimeWatcher;
+  let bootLoop: Awaited<ReturnType<typeof guardBootLoop>>;
   let trading: Trading | undefined;
   let tradingConfig: TradingConfig | undefined;
   let store: Store;
@@ -67,6 +78,10 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     instance = tradingConfig?.instance ?? instanceOf(raw);
     const redisUrl = flags.redis ?? process.env.REDIS_URL;
     store = redisUrl ? new RedisStore({ url: redisUrl, instance, clock }) : new MemoryStore({ instance });
+    // The start is recorded before anything runs, so a crash loop is judged from the store and the
+    // runtime comes up HALTED (the persisted halt) instead of trading in a loop.
+    uptime = await UptimeWatcher.boot({ store, clock, logger });
+    bootLoop = await guardBootLoop({ store, clock, logger, history: uptime.history() });
     if (tradingConfig) {
       const running = await runTrading(tradingConfig, { clock, store, logger });
       trading = running.trading;
@@ -90,6 +105,8 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     throw error;
   }
 
+  reportBootLoop(runtime, bootLoop);
+  await uptime.attach(runtime.kernel.journal);
   if (!store.durable) {
     logger.warn(
       'no Redis configured (--redis or REDIS_URL): using the in-process store; state is NOT durable',
@@ -117,6 +134,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     staticDir: DASHBOARD,
     ...(trading ? { trading: trading.readModel } : {}),
     ...(control ? { control } : {}),
+    ops: { uptime: (windowMs) => uptime.snapshot(windowMs) },
   }).catch(async (error: unknown) => {
     await runtime.stop();
     await trading?.close();
@@ -143,6 +161,9 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
       logger.info({ signal }, 'shutting down');
       void gateway
         .close()
+        // Before the runtime closes the store: the clean-stop marker tells the next start this
+        // was not a crash.
+        .then(() => uptime.stop())
         .then(() => runtime.stop())
         .then(() => trading?.close())
         .then(

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import test from 'ava';
+import type { HealthView } from '../../actors/kernel/system-view';
+import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
+import { spawnPredator, waitForRunning } from '../helpers/predator-process';
+import { startRedisServer } from '../helpers/redis-server';
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+test('a crash loop of real processes: the fifth start within ten minutes comes up HALTED with a BOOT_LOOP incident; uptime counts every start and crash; logs go to the rotated file', async (t) => {
+  const redis = await startRedisServer();
+  t.teardown(() => redis.dispose());
+  const dir = mkdtempSync(path.join(tmpdir(), 'predator-ops-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const logDir = path.join(dir, 'logs');
+  const args = ['start', '--redis', redis.url, '--port', '0', '--data-dir', path.join(dir, 'data')];
+  const env = { LOG_LEVEL: 'info', PREDATOR_LOG_DIR: logDir };
+
+  // Four runs killed as a crash would end them (pm2 restarts each at once).
+  for (let run = 1; run <= 4; run++) {
+    const proc = spawnPredator(args, { t, env });
+    const url = await waitForRunning(proc);
+    const uptime = await getJson<UptimeSnapshot>(`${url}/api/ops/uptime`);
+    t.is(uptime.process.starts, run);
+    t.is(uptime.process.crashes, run - 1);
+    t.is(uptime.process.previousRun, run === 1 ? 'first' : 'crash');
+    t.false(uptime.halted, `run ${run} trades`);
+    proc.signal('SIGKILL');
+    await proc.exited;
+  }
+
+  const fifth = spawnPredator(args, { t, env });
+  const url = await waitForRunning(fifth);
+  const health = await getJson<HealthView>(`${url}/api/health`);
+  t.is(health.system, 'halted', 'the fifth start in a loop comes up halted instead of trading');
+  const uptime = await getJson<UptimeSnapshot>(`${url}/api/ops/uptime`);
+  t.is(uptime.process.starts, 5);
+  t.is(uptime.process.crashes, 4);
+  t.true(uptime.halted);
+  t.is(uptime.unplannedHalts, 1);
+  fifth.signal('SIGINT');
+  t.is((await fifth.exited).code, 0);
+
+  // pino's lines went to the rotating file, not stdout; the incident is among them.
+  const files = readdirSync(logDir);
+  t.true(files.includes('predator.log'), files.join(', '));
+  const lines = files.flatMap((f) => readFileSync(path.join(logDir, f), 'utf8').split('\n').filter(Boolean));
+  t.true(
+    lines.some((l) => l.includes('"kind":"BOOT_LOOP"')),
+    'the BOOT_LOOP incident is logged',
+  );
+
+  // A graceful stop and start is an operator's restart: the halt persists, the loop count does not grow.
+  const sixth = spawnPredator(args, { t, env });
+  const again = await getJson<UptimeSnapshot>(`${await waitForRunning(sixth)}/api/ops/uptime`);
+  t.is(again.process.previousRun, 'clean');
+  t.is(again.process.crashes, 4);
+  sixth.signal('SIGINT');
+  t.is((await sixth.exited).code, 0);
+});
