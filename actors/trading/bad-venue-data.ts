@@ -34,16 +34,20 @@ export class BadVenueData {
     });
   }
 
-  /** A fill of no order this engine holds: news only if this instance never sent the order. */
-  unmatched(fill: Fill): void {
+  /**
+   * A fill of no order this engine holds: news only if this instance never sent the order.
+   * Returns whether the fill is accounted for (an order of ours), so it need not be judged again.
+   */
+  unmatched(fill: Fill): boolean {
     const cid: unknown = fill.clientOrderId;
     // Our own orders this engine no longer holds (closed a while ago, or another engine's).
-    if (typeof cid === 'string' && isOwnClientOrderId(this.instance, cid)) return;
+    if (typeof cid === 'string' && isOwnClientOrderId(this.instance, cid)) return true;
     const detail = `fill ${show(fill.fillId)} for order ${show(cid)}, which this instance never sent`;
     this.report(
       detail,
       { fillId: fill.fillId, clientOrderId: cid, symbol: fill.symbol },
       `fill|${show(fill.fillId)}`,
     );
+    return false;
   }
 }

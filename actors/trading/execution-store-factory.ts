@@ -237,31 +237,35 @@ function mismatches(intent: IntentRecord, order: OrderRecord): string[] {
  * such as `Date` or `Map` (they come back as strings or `{}`). An `undefined` property is allowed:
  * it is dropped, and reads back as absent.
  */
+function addIssue(issues: string[], path: readonly PropertyKey[], what: string): void {
+  issues.push(`${formatPath(path)}: ${what}`);
+}
+
 function unsafeJson(value: unknown, path: PropertyKey[], ancestors: Set<object>, issues: string[]): void {
   if (issues.length >= MAX_ISSUES) return;
   // The path is one array pushed and popped along the walk and formatted only for an issue: this
-  // runs on every order the engine saves, and almost never finds anything.
-  const problem = (what: string) => issues.push(`${formatPath(path)}: ${what}`);
+  // runs on every order the engine saves, and almost never finds anything. No closure either: the
+  // build names every closure it creates, which cost more than the walk.
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(value)) problem(`expected a finite number, got ${value}`);
+      if (!Number.isFinite(value)) addIssue(issues, path, `expected a finite number, got ${value}`);
       return;
     case 'object':
       break;
     case 'undefined':
       // Only reached for array items: a property that is undefined is skipped by the caller.
-      problem('expected a JSON value, got undefined (it would be stored as null)');
+      addIssue(issues, path, 'expected a JSON value, got undefined (it would be stored as null)');
       return;
     default:
-      problem(`expected a JSON value, got a ${typeof value}`);
+      addIssue(issues, path, `expected a JSON value, got a ${typeof value}`);
       return;
   }
   if (value === null) return;
   if (ancestors.has(value)) {
-    problem('expected a JSON value, got a circular reference');
+    addIssue(issues, path, 'expected a JSON value, got a circular reference');
     return;
   }
   ancestors.add(value);
@@ -274,7 +278,7 @@ function unsafeJson(value: unknown, path: PropertyKey[], ancestors: Set<object>,
   } else {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      problem(`expected a plain object, got a ${value.constructor?.name ?? 'class instance'}`);
+      addIssue(issues, path, `expected a plain object, got a ${value.constructor?.name ?? 'class instance'}`);
     } else {
       for (const key in value) {
         const item = (value as Record<string, unknown>)[key];

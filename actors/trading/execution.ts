@@ -36,6 +36,7 @@ import type { OpenQuantity, RecentOrder } from './risk-decision';
 import { checkIntent, recordAdmitted } from './risk-engine';
 import type { RiskEngineConfig } from './risk-engine.config';
 import type { Fill, Instrument, Intent, VenueOrder } from './types';
+import { RecentIds } from './recent-ids';
 
 /** What one engine's execution works with. */
 export interface ExecutionOptions {
@@ -92,6 +93,8 @@ const EXECUTION_EVENTS = new Set([
 
 /** A terminal order is kept this long for fills that race its outcome. */
 const LATE_FILL_GRACE_MS = 60_000;
+/** More than a venue's trade history answers at once (`TRADE_HISTORY`, Binance's 1 000). */
+const SETTLED_FILLS = 4_096;
 
 /**
  * One engine's execution: pre-trade risk, then the intent and its outbox entry written atomically
@@ -110,6 +113,12 @@ export class Execution {
   private readonly holds = new Map<string, () => void>();
   private readonly instrumentsByName: Readonly<Record<string, Instrument>>;
   private readonly closedAt = new Map<string, number>();
+  /**
+   * Fills already booked or known to be no one's here. Why: every fetch re-reads the venue's
+   * recent trade history (up to a thousand), and judging each of them again on every new fill
+   * cost more than the rest of the order's life together.
+   */
+  private readonly settledFills = new RecentIds(SETTLED_FILLS);
   private readonly saves = new Map<string, Promise<void>>();
   private recent: RecentOrder[] = [];
   private pollTimer: TimerHandle | null = null;
@@ -544,9 +553,11 @@ export class Execution {
 
   private onFills(fills: readonly Fill[]): void {
     for (const fill of fills) {
+      const id = typeof fill.fillId === 'string' ? fill.fillId : undefined;
+      if (id !== undefined && this.settledFills.has(id)) continue;
       const slot = this.slots.get(fill.clientOrderId);
       if (!slot) {
-        this.bad.unmatched(fill);
+        if (this.bad.unmatched(fill) && id !== undefined) this.settledFills.add(id);
         continue;
       }
       const { intent } = slot.context;
@@ -572,6 +583,8 @@ export class Execution {
         t: fill.t,
       });
       if (step.filledQty <= 0) continue;
+      // Only once booked: a fill the order could not take yet must be judged again next time.
+      if (id !== undefined) this.settledFills.add(id);
       const record: FillRecord = {
         ...fill,
         engine: intent.engine,
