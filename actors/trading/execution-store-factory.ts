@@ -43,12 +43,13 @@ export class ExecutionRecordError extends PredatorError {
  * ```
  */
 export function createExecutionStore(store: Store, options: ExecutionStoreOptions = {}): ExecutionStore {
-  const cap = options.fillsCap;
-  if (cap !== undefined && !(Number.isInteger(cap) && cap > 0)) {
-    throw new ConfigError('invalid execution store options', [
-      `fillsCap: expected a positive integer, got ${String(cap)}`,
-    ]);
+  const issues: string[] = [];
+  for (const name of ['fillsCap', 'terminalOrdersCap'] as const) {
+    const cap = options[name];
+    if (cap !== undefined && !(Number.isInteger(cap) && cap > 0))
+      issues.push(`${name}: expected a positive integer, got ${String(cap)}`);
   }
+  if (issues.length > 0) throw new ConfigError('invalid execution store options', issues);
   if (store.kind === 'memory') {
     let exec = memoryStores.get(store);
     if (exec === undefined) {

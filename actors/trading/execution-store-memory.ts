@@ -1,4 +1,10 @@
-import { DEFAULT_FILLS_CAP, DEFAULT_QUERY_LIMIT, fillMatches, newestOrderFirst } from './execution-store';
+import {
+  DEFAULT_FILLS_CAP,
+  DEFAULT_QUERY_LIMIT,
+  DEFAULT_TERMINAL_ORDERS_CAP,
+  fillMatches,
+  newestOrderFirst,
+} from './execution-store';
 import type {
   ExecutionStore,
   ExecutionStoreOptions,
@@ -10,7 +16,9 @@ import type {
 } from './execution-store';
 
 /** A stored order: its JSON and the fields queries look at. */
-type OrderRow = Pick<OrderRecord, 'clientOrderId' | 'engine' | 'terminal' | 't'> & { readonly json: string };
+type OrderRow = Pick<OrderRecord, 'clientOrderId' | 'intentId' | 'engine' | 'terminal' | 't'> & {
+  readonly json: string;
+};
 
 /** A stored fill: its JSON and the parsed record queries filter on. */
 interface FillRow {
@@ -41,6 +49,10 @@ interface FillRow {
  */
 export class MemoryExecutionStore implements ExecutionStore {
   private readonly fillsCap: number;
+  private readonly terminalCap: number;
+  /** Client order ids in the order they became terminal: the first is the next to drop. */
+  private terminalQueue: string[] = [];
+  private terminalHead = 0;
   private readonly intents = new Map<string, string>();
   private readonly orderRows = new Map<string, OrderRow>();
   /** The orders not yet terminal: what execution and reconciliation ask for on every pass. */
@@ -54,6 +66,7 @@ export class MemoryExecutionStore implements ExecutionStore {
 
   constructor(options: ExecutionStoreOptions = {}) {
     this.fillsCap = options.fillsCap ?? DEFAULT_FILLS_CAP;
+    this.terminalCap = options.terminalOrdersCap ?? DEFAULT_TERMINAL_ORDERS_CAP;
   }
 
   async recordIntent(intent: IntentRecord, order: OrderRecord): Promise<'written' | 'exists'> {
@@ -138,10 +151,31 @@ export class MemoryExecutionStore implements ExecutionStore {
   }
 
   private putOrder(order: OrderRecord, json = JSON.stringify(order)): void {
-    const { clientOrderId, engine, terminal, t } = order;
-    const row = { clientOrderId, engine, terminal, t, json };
+    const { clientOrderId, intentId, engine, terminal, t } = order;
+    const row = { clientOrderId, intentId, engine, terminal, t, json };
+    const before = this.orderRows.get(clientOrderId);
     this.orderRows.set(clientOrderId, row);
-    if (terminal) this.liveRows.delete(clientOrderId);
-    else this.liveRows.set(clientOrderId, row);
+    if (!terminal) {
+      this.liveRows.set(clientOrderId, row);
+      return;
+    }
+    this.liveRows.delete(clientOrderId);
+    if (before?.terminal !== true) this.terminalQueue.push(clientOrderId);
+    this.dropOldTerminal();
+  }
+
+  /** Drops the orders (and their intents) that became terminal first, beyond the cap. */
+  private dropOldTerminal(): void {
+    while (this.orderRows.size - this.liveRows.size > this.terminalCap) {
+      const cid = this.terminalQueue[this.terminalHead++] as string;
+      const row = this.orderRows.get(cid);
+      if (row === undefined || !row.terminal) continue;
+      this.orderRows.delete(cid);
+      this.intents.delete(row.intentId);
+    }
+    if (this.terminalHead > this.terminalCap) {
+      this.terminalQueue = this.terminalQueue.slice(this.terminalHead);
+      this.terminalHead = 0;
+    }
   }
 }

@@ -1,6 +1,12 @@
 import type Redis from 'ioredis';
 import type { RedisStore } from '../kernel/store-redis';
-import { DEFAULT_FILLS_CAP, DEFAULT_QUERY_LIMIT, fillMatches, newestOrderFirst } from './execution-store';
+import {
+  DEFAULT_FILLS_CAP,
+  DEFAULT_QUERY_LIMIT,
+  DEFAULT_TERMINAL_ORDERS_CAP,
+  fillMatches,
+  newestOrderFirst,
+} from './execution-store';
 import type {
   ExecutionStore,
   ExecutionStoreOptions,
@@ -18,6 +24,8 @@ import type {
 export function executionKeys(instance: string) {
   const prefix = `predator:${instance}:exec`;
   return {
+    /** Prefix of every key below. */
+    prefix,
     /** STRING: an {@link IntentRecord}. */
     intent: (intentId: string) => `${prefix}:intent:${intentId}`,
     /** STRING: the latest {@link OrderRecord}. */
@@ -67,7 +75,11 @@ return 1
 
 /**
  * KEYS: order, live, engineLive, done, engineDone, outbox. ARGV: order JSON, clientOrderId, t,
- * terminal (1/0), clear the outbox (1/0), intentId.
+ * terminal (1/0), clear the outbox (1/0), intentId, terminal orders cap, key prefix.
+ *
+ * A terminal save past the cap drops the oldest terminal orders with their intents. Their keys are
+ * built here from the prefix, not declared: a single Redis, not a cluster, is what this store
+ * supports. `redis.pcall` there: a wrong-typed per-engine index must not stop a save halfway.
  */
 const SAVE_ORDER = `${REQUIRE}
 for i = 2, 6 do require_type(KEYS[i], 'zset') end
@@ -79,6 +91,21 @@ redis.call('ZADD', KEYS[into + 1], ARGV[3], ARGV[2])
 redis.call('ZREM', KEYS[from], ARGV[2])
 redis.call('ZREM', KEYS[from + 1], ARGV[2])
 if ARGV[4] == '1' or ARGV[5] == '1' then redis.call('ZREM', KEYS[6], ARGV[6]) end
+if ARGV[4] == '1' then
+  local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[7])
+  if excess > 0 then
+    for _, cid in ipairs(redis.call('ZRANGE', KEYS[4], 0, excess - 1)) do
+      local key = ARGV[8] .. ':order:' .. cid
+      local ok, old = pcall(cjson.decode, redis.call('GET', key) or 'null')
+      if ok and type(old) == 'table' then
+        if type(old.intentId) == 'string' then redis.pcall('DEL', ARGV[8] .. ':intent:' .. old.intentId) end
+        if type(old.engine) == 'string' then redis.pcall('ZREM', ARGV[8] .. ':done:' .. old.engine, cid) end
+      end
+      redis.call('DEL', key)
+      redis.call('ZREM', KEYS[4], cid)
+    end
+  end
+end
 return 1
 `;
 
@@ -114,7 +141,8 @@ const PAGE = 1000;
  * - `recordIntent`: 1 script, 5 writes (SET intent, SET order, ZADD outbox, ZADD live, ZADD
  *   live:{engine}) after 1 EXISTS, or none when the intent exists;
  * - `saveOrder`: 1 script per transition, 5 writes (SET order, ZADD into and ZREM from the live or
- *   done index, global and per engine), 6 with `clearOutbox` or on the terminal save;
+ *   done index, global and per engine), 6 with `clearOutbox` or on the terminal save, and 4 more
+ *   per order dropped past the terminal orders cap (DEL order and intent, ZREM from both indexes);
  * - `appendFill`: 1 script, 2 writes (SADD fill-ids, RPUSH fills), 4 once the list is at its cap
  *   (LPOP, SREM of the oldest); none for a duplicate.
  *
@@ -138,6 +166,7 @@ const PAGE = 1000;
 export class RedisExecutionStore implements ExecutionStore {
   private readonly keys: ReturnType<typeof executionKeys>;
   private readonly fillsCap: string;
+  private readonly terminalCap: string;
 
   constructor(
     private readonly store: RedisStore,
@@ -145,6 +174,7 @@ export class RedisExecutionStore implements ExecutionStore {
   ) {
     this.keys = executionKeys(store.instance);
     this.fillsCap = String(options.fillsCap ?? DEFAULT_FILLS_CAP);
+    this.terminalCap = String(options.terminalOrdersCap ?? DEFAULT_TERMINAL_ORDERS_CAP);
   }
 
   async recordIntent(intent: IntentRecord, order: OrderRecord): Promise<'written' | 'exists'> {
@@ -178,6 +208,8 @@ export class RedisExecutionStore implements ExecutionStore {
         order.terminal ? '1' : '0',
         options.clearOutbox === true ? '1' : '0',
         order.intentId,
+        this.terminalCap,
+        k.prefix,
       ],
     );
   }

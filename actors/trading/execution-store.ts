@@ -119,10 +119,20 @@ export const DEFAULT_QUERY_LIMIT = 500;
  */
 export const DEFAULT_FILLS_CAP = 100_000;
 
-/** Options shared by both implementations, so they keep the same fills and answer alike. */
+/**
+ * Orders with an outcome kept by default; beyond it the oldest (by their last save's `t`) are
+ * dropped with their intent records. Why a bound: a month of quoting is hundreds of thousands of
+ * orders, and an intent id is only ever replayed within minutes of its admission (a restart), long
+ * before its order is this far back.
+ */
+export const DEFAULT_TERMINAL_ORDERS_CAP = 20_000;
+
+/** Options shared by both implementations, so they keep the same records and answer alike. */
 export interface ExecutionStoreOptions {
   /** Fills kept, {@link DEFAULT_FILLS_CAP} by default; a positive integer. */
   readonly fillsCap?: number;
+  /** Terminal orders kept, {@link DEFAULT_TERMINAL_ORDERS_CAP} by default; a positive integer. */
+  readonly terminalOrdersCap?: number;
 }
 
 /** Whether `fill` passes the filters of `query` (all but `limit`). */

@@ -321,6 +321,31 @@ for (const [kind, open] of kinds) {
     t.deepEqual(await exec.fills(), [fillOf(4), fillOf(5), fillOf(1)]);
   });
 
+  test(`${kind} execution store keeps the newest terminalOrdersCap orders with an outcome, dropping the oldest with their intents`, async (t) => {
+    const exec = await open(t, { terminalOrdersCap: 2 });
+    const intents = [1, 2, 3, 4].map((n) =>
+      intentRecord(n, { engine: n % 2 === 0 ? 'tf' : 'mm', t: T0 + n * 10 }),
+    );
+    for (const intent of intents) await exec.recordIntent(intent, orderOf(intent));
+    const live = intents[3] as IntentRecord;
+    // Three reach an outcome, oldest first; the fourth stays live whatever the cap.
+    for (const intent of intents.slice(0, 3))
+      await exec.saveOrder(orderOf(intent, 'cancelled', intent.t + 1, true));
+    const kept = (await exec.orders({ limit: 100 })).map((o) => o.intentId);
+    t.deepEqual(
+      kept,
+      [live, intents[2], intents[1]].map((i) => (i as IntentRecord).intent.intentId),
+    );
+    const dropped = intents[0] as IntentRecord;
+    t.is(await exec.order(dropped.clientOrderId), undefined);
+    t.is(await exec.intent(dropped.intent.intentId), undefined, 'its intent goes with it');
+    t.deepEqual(await exec.orders({ engine: 'mm', live: false }), [
+      orderOf(intents[2] as IntentRecord, 'cancelled', (intents[2] as IntentRecord).t + 1, true),
+    ]);
+    t.deepEqual(await exec.orders({ live: true }), [orderOf(live)]);
+    t.deepEqual(await exec.intent(live.intent.intentId), live);
+  });
+
   test(`${kind} execution store refuses records with a missing field, naming it, and writes nothing`, async (t) => {
     const exec = await open(t);
     const intent = intentRecord(1);
@@ -442,9 +467,16 @@ test('memory execution stores made from the same kernel store share their state'
   t.deepEqual(await createExecutionStore(new MemoryStore({ instance: INSTANCE })).outbox(), []);
 });
 
-test('createExecutionStore rejects a redis store it cannot reach the connection of, and a bad fills cap', (t) => {
+test('createExecutionStore rejects a redis store it cannot reach the connection of, and a bad fills or orders cap', (t) => {
   const impostor = { ...new MemoryStore({ instance: INSTANCE }), kind: 'redis' } as unknown as Store;
   t.throws(() => createExecutionStore(impostor), { instanceOf: TypeError, message: /not a RedisStore/ });
+  const error = t.throws(
+    () => createExecutionStore(new MemoryStore({ instance: INSTANCE }), { terminalOrdersCap: 1.5 }),
+    { message: /invalid execution store options/ },
+  );
+  t.deepEqual((error as unknown as { issues: string[] }).issues, [
+    'terminalOrdersCap: expected a positive integer, got 1.5',
+  ]);
   t.throws(() => createExecutionStore(new MemoryStore({ instance: INSTANCE }), { fillsCap: 0 }), {
     message: /invalid execution store options/,
   });
