@@ -10,7 +10,7 @@ import { CONTROL_PATH, controlRoutes } from './routes/control';
 import type { GatewayControl } from './routes/control';
 import { journalRoutes } from './routes/journal';
 import { machineRoutes } from './routes/machines';
-import { opsRoutes } from './routes/ops';
+import { incidentRoutes, opsRoutes } from './routes/ops';
 import type { OpsView } from './routes/ops';
 import { streamRoutes } from './routes/stream';
 import { systemRoutes } from './routes/system';
@@ -101,6 +101,7 @@ export function createApp(options: AppOptions): Koa {
     machineRoutes(view),
     tradingRoutes(options.trading),
     opsRoutes(options.ops),
+    incidentRoutes(options.ops),
     controlRoutes(options.control, clock),
     streamRoutes({ view, clock, logger, streams, sse }),
   ]) {

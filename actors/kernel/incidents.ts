@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import type { Journal } from './journal';
+import type { JournalEntry } from './journal-entry';
 import type { Logger } from './logger';
 
 /** Something an operator must look at, raised by a component. */
@@ -16,11 +17,13 @@ export interface Incident {
 
 /**
  * Incidents raised in this process: each one is journaled (machine `incident`, event = kind), logged
- * at `error`, and kept in a bounded list for views. Their life cycle (mitigation, post-mortem) is a
- * later concern; this is the record that they happened.
+ * at `error`, and kept in a bounded list for views. This is the record that they happened; their
+ * life cycle (mitigation, post-mortem) is the incident book's (`actors/ops/incident-book.ts`), which
+ * hears of each through {@link IncidentLog.onRaise}.
  */
 export class IncidentLog {
   private readonly items: Incident[] = [];
+  private readonly listeners = new Set<(incident: Incident, entry: JournalEntry) => void>();
   private next = 1;
 
   constructor(
@@ -33,11 +36,35 @@ export class IncidentLog {
   /** Records an incident. */
   raise(actor: string, kind: string, detail: string, data: Readonly<Record<string, unknown>> = {}): Incident {
     const incident: Incident = { id: this.next++, t: this.clock.now(), actor, kind, detail, data };
-    this.journal.record({ t: incident.t, actor, machine: 'incident', from: '', event: kind, to: 'open' });
+    const entry = this.journal.record({
+      t: incident.t,
+      actor,
+      machine: 'incident',
+      from: '',
+      event: kind,
+      to: 'open',
+    });
     this.logger.error({ incident }, `incident ${kind}: ${detail}`);
     this.items.push(incident);
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    for (const listener of this.listeners) {
+      try {
+        listener(incident, entry);
+      } catch (error) {
+        // A broken listener (the incident book) must not stop the component that raised it.
+        this.logger.error({ err: error, incident: incident.id }, 'incident listener failed');
+      }
+    }
     return incident;
+  }
+
+  /**
+   * Calls `listener` after every raise, with the incident and its journal entry (whose `seq`, unlike
+   * the per-process `id`, is unique across restarts); returns the unsubscribe function.
+   */
+  onRaise(listener: (incident: Incident, entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Incidents, oldest first, optionally only those of `kind`. */

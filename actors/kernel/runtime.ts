@@ -231,6 +231,14 @@ export class Runtime implements SystemView {
     return this.incidentLog.raise(actor, kind, detail, data);
   }
 
+  /**
+   * Hears of every incident raised from now on, after it is journaled (the durable incident book
+   * subscribes here); returns the unsubscribe function.
+   */
+  onRaise(listener: (incident: Incident, entry: JournalEntry) => void): () => void {
+    return this.incidentLog.onRaise(listener);
+  }
+
   /** Incidents raised in this process, oldest first (optionally of one `kind`). */
   incidents(kind?: string): Incident[] {
     return this.incidentLog.list(kind);

@@ -4,6 +4,8 @@ import { RealClock } from '../../actors/kernel/clock';
 import { ConfigError, StoreUnavailableError } from '../../actors/kernel/errors';
 import { createLogger } from '../../actors/kernel/logger';
 import { guardBootLoop, reportBootLoop } from '../../actors/ops/boot-loop';
+import { IncidentBook } from '../../actors/ops/incident-book';
+import type { IncidentsView } from '../../gateway/routes/ops';
 import { RotatingLog } from '../../actors/ops/log-rotation';
 import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import { Runtime } from '../../actors/kernel/runtime';
@@ -105,6 +107,14 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     throw error;
   }
 
+  // Incidents become durable records with a life cycle and a post-mortem; attached before the
+  // boot-loop incident is raised, so that one is among them.
+  const book = await IncidentBook.open({ store, journal: runtime.kernel.journal, clock, logger });
+  book.attach({
+    incidents: runtime,
+    stateOf: (id) => (id === 'system' ? runtime.state : runtime.component(id)?.behaviourState),
+    ...(trading ? { kills: trading.services.kills, fills: trading.services.store } : {}),
+  });
   reportBootLoop(runtime, bootLoop);
   await uptime.attach(runtime.kernel.journal);
   if (!store.durable) {
@@ -134,7 +144,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     staticDir: DASHBOARD,
     ...(trading ? { trading: trading.readModel } : {}),
     ...(control ? { control } : {}),
-    ops: { uptime: (windowMs) => uptime.snapshot(windowMs) },
+    ops: { uptime: (windowMs) => uptime.snapshot(windowMs), incidents: incidentsView(book) },
   }).catch(async (error: unknown) => {
     await runtime.stop();
     await trading?.close();
@@ -177,6 +187,20 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
+}
+
+/** The book as the gateway reads it: a post-mortem not drafted yet is drafted on first read. */
+function incidentsView(book: IncidentBook): IncidentsView {
+  const postmortem = async (id: number) => (await book.postmortem(id)) ?? (await book.draftPostmortem(id));
+  return {
+    list: (state) => book.list(state),
+    get: (id) => book.get(id),
+    postmortem,
+    postmortemMarkdown: async (id) => {
+      await postmortem(id);
+      return book.postmortemMarkdown(id);
+    },
+  };
 }
 
 function readConfigFile(file: string): unknown {

@@ -1,7 +1,11 @@
 import Router from '@koa/router';
+import type { IncidentState } from '../../machines/incident.machine';
+import type { IncidentView } from '../../actors/ops/incident-view';
+import type { Postmortem } from '../../actors/ops/postmortem';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
+import { IncidentNotFoundError } from '../../actors/ops/incident-errors';
 import { NotFoundError } from '../errors';
-import { QueryParser, integerParam } from '../params';
+import { QueryParser, choiceParam, integerParam, parseParam } from '../params';
 
 /** Answer of an ops route on an instance that does not keep that record (a bare kernel app). */
 export const OPS_NOT_KEPT = 'this instance keeps no operations records';
@@ -13,9 +17,34 @@ const MAX_WINDOW_MS = 366 * 86_400_000;
 export interface OpsView {
   /** Run time, restarts, crashes and uptime % over `windowMs` (the watcher's default if unset). */
   uptime(windowMs?: number): UptimeSnapshot;
+  /** The incident book, when kept. */
+  readonly incidents?: IncidentsView;
+}
+
+/** The incident book as the gateway reads it. */
+export interface IncidentsView {
+  /** Incidents kept, oldest first, optionally in one state. */
+  list(state?: IncidentState): IncidentView[];
+  /** One incident; throws `IncidentNotFoundError` for an id it does not hold. */
+  get(id: number): IncidentView;
+  /** The incident's post-mortem: the stored one, else a draft from the journal (stored as such). */
+  postmortem(id: number): Promise<Postmortem>;
+  /** The same, as Markdown. */
+  postmortemMarkdown(id: number): Promise<string>;
+}
+
+/** Answer of `GET /api/incidents`. */
+export interface IncidentsAnswer {
+  readonly incidents: readonly IncidentView[];
 }
 
 const uptimeQuery = new QueryParser({ windowMs: integerParam(60_000, MAX_WINDOW_MS).optional() });
+const incidentsQuery = new QueryParser({
+  state: choiceParam(['open', 'mitigated', 'resolved', 'postmortem_written']).optional(),
+});
+const noQuery = new QueryParser({});
+const postmortemQuery = new QueryParser({ format: choiceParam(['json', 'md']).default('json') });
+const incidentId = integerParam(1);
 
 /**
  * Operations records under `/api/ops`; without an {@link OpsView} each answers 404
@@ -33,6 +62,55 @@ export function opsRoutes(ops: OpsView | undefined): Router {
     const source = view();
     const { windowMs } = uptimeQuery.parse(ctx.query);
     ctx.body = source.uptime(windowMs);
+  });
+  return router;
+}
+
+/**
+ * The incident book under `/api/incidents`, read-only; without it each answers 404
+ * {@link OPS_NOT_KEPT}. Resolving, completing and signing are operator commands, not routes here.
+ *
+ * - `GET /api/incidents?state=` → {@link IncidentsAnswer}
+ * - `GET /api/incidents/:id` → one `IncidentView`
+ * - `GET /api/incidents/:id/postmortem?format=json|md` → the post-mortem, or its Markdown
+ */
+export function incidentRoutes(ops: OpsView | undefined): Router {
+  const router = new Router({ prefix: '/api/incidents' });
+  const book = (): IncidentsView => {
+    if (ops?.incidents === undefined) throw new NotFoundError(OPS_NOT_KEPT);
+    return ops.incidents;
+  };
+  const held = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof IncidentNotFoundError) throw new NotFoundError(error.message);
+      throw error;
+    }
+  };
+  router.get('/', (ctx) => {
+    const source = book();
+    const { state } = incidentsQuery.parse(ctx.query);
+    const body: IncidentsAnswer = { incidents: source.list(state) };
+    ctx.body = body;
+  });
+  router.get('/:id', (ctx) => {
+    const source = book();
+    noQuery.parse(ctx.query);
+    const id = parseParam('id', incidentId, ctx.params.id);
+    ctx.body = held(() => source.get(id));
+  });
+  router.get('/:id/postmortem', async (ctx) => {
+    const source = book();
+    const { format } = postmortemQuery.parse(ctx.query);
+    const id = parseParam('id', incidentId, ctx.params.id);
+    held(() => source.get(id));
+    if (format === 'md') {
+      ctx.type = 'text/markdown; charset=utf-8';
+      ctx.body = await source.postmortemMarkdown(id);
+    } else {
+      ctx.body = await source.postmortem(id);
+    }
   });
   return router;
 }

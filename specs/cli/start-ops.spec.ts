@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import test from 'ava';
 import type { HealthView } from '../../actors/kernel/system-view';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
+import type { IncidentsAnswer } from '../../gateway/routes/ops';
 import { spawnPredator, waitForRunning } from '../helpers/predator-process';
 import { startRedisServer } from '../helpers/redis-server';
 
@@ -13,7 +14,7 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-test('a crash loop of real processes: the fifth start within ten minutes comes up HALTED with a BOOT_LOOP incident; uptime counts every start and crash; logs go to the rotated file', async (t) => {
+test('a crash loop of real processes: the fifth start within ten minutes comes up HALTED with a BOOT_LOOP incident and its post-mortem draft; uptime counts every start and crash; logs go to the rotated file', async (t) => {
   const redis = await startRedisServer();
   t.teardown(() => redis.dispose());
   const dir = mkdtempSync(path.join(tmpdir(), 'predator-ops-'));
@@ -44,6 +45,15 @@ test('a crash loop of real processes: the fifth start within ten minutes comes u
   t.is(uptime.process.crashes, 4);
   t.true(uptime.halted);
   t.is(uptime.unplannedHalts, 1);
+  // The incident is a durable record, mitigated by the halt itself, with a post-mortem draft.
+  const { incidents } = await getJson<IncidentsAnswer>(`${url}/api/incidents`);
+  const loop = incidents.find((i) => i.kind === 'BOOT_LOOP');
+  t.truthy(loop, JSON.stringify(incidents));
+  t.is(loop?.state, 'mitigated');
+  const markdown = await (await fetch(`${url}/api/incidents/${loop?.id}/postmortem?format=md`)).text();
+  t.regex(markdown, /BOOT_LOOP/);
+  t.is((await fetch(`${url}/api/incidents/999999`)).status, 404);
+  t.is((await fetch(`${url}/api/incidents/x`)).status, 400);
   fifth.signal('SIGINT');
   t.is((await fifth.exited).code, 0);
 
