@@ -3,9 +3,6 @@ import * as path from 'node:path';
 import { RealClock } from '../../actors/kernel/clock';
 import { ConfigError, StoreUnavailableError } from '../../actors/kernel/errors';
 import { createLogger } from '../../actors/kernel/logger';
-import { guardBootLoop, reportBootLoop } from '../../actors/ops/boot-loop';
-import { IncidentBook } from '../../actors/ops/incident-book';
-import type { IncidentsView } from '../../gateway/routes/ops';
 import { RotatingLog } from '../../actors/ops/log-rotation';
 import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import { Runtime } from '../../actors/kernel/runtime';
@@ -18,6 +15,8 @@ import type { Trading } from '../../actors/trading/build-trading';
 import { startGateway } from '../../gateway';
 import { UsageError, intFlag, parseFlags } from '../usage';
 import { DEFAULT_DATA_DIR, startControl, writeGatewayFile } from './start-control';
+import { startOpsRecords } from './start-ops';
+import { guardBootLoop } from '../../actors/ops/boot-loop';
 import { isSystemSpec, resolveTradingConfig } from './start-trading';
 import type { TradingConfig } from '../../actors/trading/trading-config';
 import type { GatewayControl } from '../../gateway/routes/control';
@@ -107,16 +106,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     throw error;
   }
 
-  // Incidents become durable records with a life cycle and a post-mortem; attached before the
-  // boot-loop incident is raised, so that one is among them.
-  const book = await IncidentBook.open({ store, journal: runtime.kernel.journal, clock, logger });
-  book.attach({
-    incidents: runtime,
-    stateOf: (id) => (id === 'system' ? runtime.state : runtime.component(id)?.behaviourState),
-    ...(trading ? { kills: trading.services.kills, fills: trading.services.store } : {}),
-  });
-  reportBootLoop(runtime, bootLoop);
-  await uptime.attach(runtime.kernel.journal);
+  const records = await startOpsRecords({ store, clock, logger, runtime, trading, uptime, bootLoop });
   if (!store.durable) {
     logger.warn(
       'no Redis configured (--redis or REDIS_URL): using the in-process store; state is NOT durable',
@@ -144,7 +134,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     staticDir: DASHBOARD,
     ...(trading ? { trading: trading.readModel } : {}),
     ...(control ? { control } : {}),
-    ops: { uptime: (windowMs) => uptime.snapshot(windowMs), incidents: incidentsView(book) },
+    ops: records.ops,
   }).catch(async (error: unknown) => {
     await runtime.stop();
     await trading?.close();
@@ -173,7 +163,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
         .close()
         // Before the runtime closes the store: the clean-stop marker tells the next start this
         // was not a crash.
-        .then(() => uptime.stop())
+        .then(() => records.stop())
         .then(() => runtime.stop())
         .then(() => trading?.close())
         .then(
@@ -187,20 +177,6 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
-}
-
-/** The book as the gateway reads it: a post-mortem not drafted yet is drafted on first read. */
-function incidentsView(book: IncidentBook): IncidentsView {
-  const postmortem = async (id: number) => (await book.postmortem(id)) ?? (await book.draftPostmortem(id));
-  return {
-    list: (state) => book.list(state),
-    get: (id) => book.get(id),
-    postmortem,
-    postmortemMarkdown: async (id) => {
-      await postmortem(id);
-      return book.postmortemMarkdown(id);
-    },
-  };
 }
 
 function readConfigFile(file: string): unknown {

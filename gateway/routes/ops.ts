@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import type { IncidentState } from '../../machines/incident.machine';
+import type { AnomalySnapshot } from '../../actors/ops/anomaly-view';
+import { ConfigError } from '../../actors/kernel/errors';
 import type { IncidentView } from '../../actors/ops/incident-view';
 import type { Postmortem } from '../../actors/ops/postmortem';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
 import { IncidentNotFoundError } from '../../actors/ops/incident-errors';
-import { NotFoundError } from '../errors';
+import { BadParameterError, NotFoundError } from '../errors';
 import { QueryParser, choiceParam, integerParam, parseParam } from '../params';
 
 /** Answer of an ops route on an instance that does not keep that record (a bare kernel app). */
@@ -19,6 +21,8 @@ export interface OpsView {
   uptime(windowMs?: number): UptimeSnapshot;
   /** The incident book, when kept. */
   readonly incidents?: IncidentsView;
+  /** Near misses and slow degradations; a bad query throws `ConfigError` naming the field. */
+  anomalies?(query: Readonly<Record<string, string>>): AnomalySnapshot;
 }
 
 /** The incident book as the gateway reads it. */
@@ -51,6 +55,7 @@ const incidentId = integerParam(1);
  * {@link OPS_NOT_KEPT}.
  *
  * - `GET /api/ops/uptime?windowMs=` → {@link UptimeSnapshot}
+ * - `GET /api/ops/anomalies?kind=&severity=&active=&limit=` → `AnomalySnapshot`
  */
 export function opsRoutes(ops: OpsView | undefined): Router {
   const router = new Router({ prefix: '/api/ops' });
@@ -62,6 +67,26 @@ export function opsRoutes(ops: OpsView | undefined): Router {
     const source = view();
     const { windowMs } = uptimeQuery.parse(ctx.query);
     ctx.body = source.uptime(windowMs);
+  });
+  router.get('/anomalies', (ctx) => {
+    const source = view();
+    if (source.anomalies === undefined) throw new NotFoundError(OPS_NOT_KEPT);
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(ctx.query)) {
+      if (typeof value !== 'string') throw new BadParameterError(key, 'expected one value');
+      query[key] = value;
+    }
+    try {
+      ctx.body = source.anomalies(query);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const [first = error.message] = error.issues;
+      const at = first.indexOf(':');
+      throw new BadParameterError(
+        at > 0 ? first.slice(0, at) : 'query',
+        at > 0 ? first.slice(at + 1).trim() : first,
+      );
+    }
   });
   return router;
 }

@@ -68,9 +68,17 @@ test('a crash loop of real processes: the fifth start within ten minutes comes u
 
   // A graceful stop and start is an operator's restart: the halt persists, the loop count does not grow.
   const sixth = spawnPredator(args, { t, env });
-  const again = await getJson<UptimeSnapshot>(`${await waitForRunning(sixth)}/api/ops/uptime`);
+  const sixthUrl = await waitForRunning(sixth);
+  const again = await getJson<UptimeSnapshot>(`${sixthUrl}/api/ops/uptime`);
   t.is(again.process.previousRun, 'clean');
   t.is(again.process.crashes, 4);
+  const anomalies = await getJson<{ instance: string; anomalies: unknown[] }>(
+    `${sixthUrl}/api/ops/anomalies?limit=5`,
+  );
+  t.true(Array.isArray(anomalies.anomalies), JSON.stringify(anomalies).slice(0, 300));
+  const bad = await fetch(`${sixthUrl}/api/ops/anomalies?severity=loud`);
+  t.is(bad.status, 400);
+  t.regex(await bad.text(), /severity/);
   sixth.signal('SIGINT');
   t.is((await sixth.exited).code, 0);
 });

@@ -1,0 +1,97 @@
+import type { Clock } from '../../actors/kernel/clock';
+import type { Logger } from '../../actors/kernel/logger';
+import type { Runtime } from '../../actors/kernel/runtime';
+import type { Store } from '../../actors/kernel/store';
+import { summaryDecisions } from '../../actors/ops/anomaly-denials';
+import { realLoopDelaySampler } from '../../actors/ops/anomaly-loop-sampler';
+import { AnomalyTracker } from '../../actors/ops/anomaly-tracker';
+import type { BootLoopVerdict } from '../../actors/ops/boot-loop';
+import { reportBootLoop } from '../../actors/ops/boot-loop';
+import { IncidentBook } from '../../actors/ops/incident-book';
+import { realHeapSampler } from '../../actors/ops/leak-heap-sampler';
+import type { UptimeWatcher } from '../../actors/ops/uptime-watcher';
+import type { Trading } from '../../actors/trading/build-trading';
+import type { IncidentsView, OpsView } from '../../gateway/routes/ops';
+
+/** What {@link startOpsRecords} keeps for the instance. */
+export interface OpsRecords {
+  /** What the gateway serves under `/api/ops` and `/api/incidents`. */
+  readonly ops: OpsView;
+  /** Stops sampling and writes the clean-stop marker; before the runtime closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The operations records of a running instance, once its runtime has started: the incident book
+ * (attached first, so the boot-loop incident is among its incidents), the boot-loop incident when
+ * this start is one, the uptime watcher following the journal, and the anomaly tracker.
+ */
+export async function startOpsRecords(o: {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runtime: Runtime;
+  readonly trading: Trading | undefined;
+  readonly uptime: UptimeWatcher;
+  readonly bootLoop: BootLoopVerdict;
+}): Promise<OpsRecords> {
+  const { store, clock, logger, runtime, trading, uptime } = o;
+  const book = await IncidentBook.open({ store, journal: runtime.kernel.journal, clock, logger });
+  book.attach({
+    incidents: runtime,
+    stateOf: (id) => (id === 'system' ? runtime.state : runtime.component(id)?.behaviourState),
+    ...(trading ? { kills: trading.services.kills, fills: trading.services.store } : {}),
+  });
+  reportBootLoop(runtime, o.bootLoop);
+  await uptime.attach(runtime.kernel.journal);
+  const anomalies = await AnomalyTracker.open({
+    store,
+    clock,
+    logger,
+    sources: {
+      journal: runtime.kernel.journal,
+      heap: realHeapSampler(),
+      eventLoop: realLoopDelaySampler(),
+      ...(trading ? tradingAnomalySources(trading, runtime) : {}),
+    },
+  });
+  anomalies.start();
+  return {
+    ops: {
+      uptime: (windowMs) => uptime.snapshot(windowMs),
+      incidents: incidentsView(book),
+      anomalies: (query) => anomalies.snapshot(query),
+    },
+    stop: async () => {
+      await anomalies.stop();
+      await uptime.stop();
+    },
+  };
+}
+
+/** What the anomaly tracker reads of a trading system: risk decisions and venue ack latency. */
+function tradingAnomalySources(trading: Trading, runtime: Runtime) {
+  const engines = trading.services.engineIds();
+  return {
+    decisions: summaryDecisions(engines, (id) => runtime.component(id)?.view().summary),
+    latency: {
+      engines: () => engines,
+      figures: (engine: string, now: number, windowMs: number) =>
+        trading.services.stats.figures(engine, now, windowMs),
+    },
+  };
+}
+
+/** The book as the gateway reads it: a post-mortem not drafted yet is drafted on first read. */
+function incidentsView(book: IncidentBook): IncidentsView {
+  const postmortem = async (id: number) => (await book.postmortem(id)) ?? (await book.draftPostmortem(id));
+  return {
+    list: (state) => book.list(state),
+    get: (id) => book.get(id),
+    postmortem,
+    postmortemMarkdown: async (id) => {
+      await postmortem(id);
+      return book.postmortemMarkdown(id);
+    },
+  };
+}
