@@ -67,7 +67,11 @@ const paramsSchemas = {
   'stale-book': z.strictObject({ durationMs: positive(20 * SECOND, HOUR) }).prefault({}),
   /** Redis goes down for `downMs`, then comes back (with its data). */
   'redis-restart': z.strictObject({ downMs: positive(5 * SECOND, 10 * MINUTE) }).prefault({}),
-  /** The clock steps by `skewMs` (negative steps back in time). */
+  /**
+   * For `durationMs`, the venue's clock runs `skewMs` ahead of ours (behind when negative): every
+   * time the venue stamps — orders, fills, its server time — is shifted, as when an exchange's
+   * clock and the host's disagree.
+   */
   'clock-skew': z
     .strictObject({
       skewMs: z
@@ -76,11 +80,19 @@ const paramsSchemas = {
         .refine((ms) => ms !== 0, 'expected a non-zero integer')
         .refine((ms) => Math.abs(ms) <= HOUR, `expected at most ${HOUR} either way`)
         .default(5 * SECOND),
+      durationMs: positive(10 * MINUTE, DAY),
     })
     .prefault({}),
-  /** For `durationMs`, every fill arrives as `pieces` partial fills. */
+  /**
+   * For `durationMs`, the venue fills each of our orders in pieces of at most 1/`pieces` of its
+   * quantity (at least one lot): a taker order in `pieces` fills at once, a resting order one piece
+   * per book update.
+   */
   'partial-fill-storm': z
-    .strictObject({ durationMs: positive(10 * MINUTE, DAY), pieces: positive(10, 1_000) })
+    .strictObject({
+      durationMs: positive(10 * MINUTE, DAY),
+      pieces: positiveInt(1_000).min(2, 'expected at least 2 pieces').default(10),
+    })
     .prefault({}),
   /** An actor logs `linesPerSec` lines a second for `durationMs`. */
   'log-flood': z
@@ -137,8 +149,8 @@ export const CHAOS_TARGET_FIELDS: Readonly<Record<ChaosKind, readonly ChaosTarge
   'stale-book': MARKET_FIELDS,
   // Why: there is one store; a target would name nothing.
   'redis-restart': [],
-  // Why: a skewed clock can be handed to one actor, one engine's actors, or (empty) the whole runtime.
-  'clock-skew': ['actor', 'kind', 'engine'],
+  // Why: a venue has one clock for every symbol; empty skews every venue, the market's included.
+  'clock-skew': ['engine'],
   'partial-fill-storm': MARKET_FIELDS,
   'log-flood': ACTOR_FIELDS,
 });

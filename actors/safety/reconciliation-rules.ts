@@ -388,6 +388,11 @@ export interface Judgement {
 export interface JudgeContext {
   /** Clock time of this reconciliation pass. */
   readonly now: number;
+  /**
+   * The venue's own clock at this pass (its `time()`), read before its orders; `now` when left out.
+   * Why: the venue stamps its orders on its clock, which may run ahead of or behind ours.
+   */
+  readonly venueNow?: number;
   /** An order either side changed less than this long ago is not judged. */
   readonly minAgeMs: number;
   /** A venue's "absent" proves absence only this long after our last record of the order. */
@@ -462,13 +467,14 @@ export function judgeOrder(
     return decide(name, chosen.verdict, chosen.why, retryAt);
   };
 
-  const lastChange = Math.max(
-    local?.t ?? -Infinity,
-    venue?.updatedAt ?? -Infinity,
-    venue?.createdAt ?? -Infinity,
+  // Each side's stamps are aged on its own clock: a skewed venue clock must not make a fresh
+  // order look old (or an old one young).
+  const age = Math.min(
+    local === undefined ? Infinity : ctx.now - local.t,
+    venue === undefined ? Infinity : (ctx.venueNow ?? ctx.now) - Math.max(venue.updatedAt, venue.createdAt),
   );
   // NaN times (bad data) fail this comparison, so such an order is judged, not waited on forever.
-  if (ctx.now - lastChange < ctx.minAgeMs) return guard('too-young', false, lastChange + ctx.minAgeMs);
+  if (age < ctx.minAgeMs) return guard('too-young', false, ctx.now + ctx.minAgeMs - age);
   if (row === null || key === null) return guard('unrecognized-state');
   if (local === undefined && venue !== undefined && !ctx.ours(venue.clientOrderId)) {
     if (venue.status === 'open' || venue.status === 'partially_filled') {

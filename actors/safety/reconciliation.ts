@@ -96,11 +96,14 @@ export class Reconciler {
   private async orders(now: number, symbols: readonly string[], findings: Finding[]): Promise<void> {
     const { venue, store, engine, instance } = this.o;
     const local = await store.orders({ engine, live: true, limit: 100_000 });
+    // Read before the orders, so the venue's stamps can only look younger than they are.
+    const venueNow = await venue.time();
     const open = new Map<string, VenueOrder>();
     for (const symbol of symbols)
       for (const order of await venue.openOrders(symbol)) open.set(order.clientOrderId, order);
     const ctx = {
       now,
+      venueNow,
       minAgeMs: this.o.minAgeMs,
       absentAfterMs: this.o.absentAfterMs,
       ours: (cid: string) => isOwnClientOrderId(instance, cid),

@@ -37,6 +37,11 @@ export class SoakInvariants {
   private readonly violations: string[] = [];
   private count = 0;
   private readonly unsubscribe: (() => void)[] = [];
+  /**
+   * When each recent order left for the venue, on our clock. Why: an orphan's age is judged on our
+   * clock, not from the venue's `createdAt`, which a skewed venue clock shifts.
+   */
+  private readonly sentAt = new Map<string, number>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -68,6 +73,7 @@ export class SoakInvariants {
   /** The periodic checks (2, 1 on ledgers, 6); call every simulated hour and at the end. */
   async check(now: number): Promise<void> {
     const { store, portfolio } = this.services;
+    const open = new Set<string>();
     for (const engine of this.services.engineIds()) {
       const venue = this.services.engineVenue(engine).venue;
       if (!(venue instanceof SimVenue)) continue;
@@ -76,16 +82,23 @@ export class SoakInvariants {
         perCid.set(order.clientOrderId, (perCid.get(order.clientOrderId) ?? 0) + 1);
       for (const [cid, n] of perCid)
         if (n > 1) this.violate(1, `${engine}: ${n} venue orders for client order id ${cid}`);
+      // An order that did not go through `submit` is aged by the venue's stamp, moved onto our clock.
+      const skew = venue.now() - now;
       for (const order of venue.engine.openOrders()) {
-        if (now - order.createdAt < this.orphanWindowMs) continue;
+        open.add(order.clientOrderId);
+        const age = now - (this.sentAt.get(order.clientOrderId) ?? order.createdAt - skew);
+        if (age < this.orphanWindowMs) continue;
         const record = await store.order(order.clientOrderId);
         if (!record || record.terminal)
           this.violate(
             2,
-            `${engine}: venue order ${order.clientOrderId} open for ${now - order.createdAt} ms with ${record ? `local state ${record.state}` : 'no local record'}`,
+            `${engine}: venue order ${order.clientOrderId} open for ${age} ms with ${record ? `local state ${record.state}` : 'no local record'}`,
           );
       }
     }
+    // Only orders still open, or sent too recently to have reached the venue, need their send time.
+    for (const [cid, t] of this.sentAt)
+      if (!open.has(cid) && now - t > this.orphanWindowMs) this.sentAt.delete(cid);
     for (const position of portfolio.positions())
       if (!Number.isFinite(position.qty)) this.violate(6, `position ${position.symbol} is ${position.qty}`);
     for (const [asset, amount] of Object.entries(portfolio.balances()))
@@ -142,6 +155,7 @@ export class SoakInvariants {
         strategies: states,
         position: this.services.portfolio.quantity(request.symbol, { engine }),
       };
+      this.sentAt.set(request.clientOrderId, sent.t);
       void this.judge(sent);
       return submit(request);
     };

@@ -3,15 +3,20 @@ import { SIMULATION_EPOCH, VirtualClock } from '../kernel/clock-virtual';
 import { silentLogger } from '../kernel/logger';
 import type { Logger } from '../kernel/logger';
 import { Rng } from '../kernel/rng';
+import { Runtime } from '../kernel/runtime';
 import { MemoryStore } from '../kernel/store-memory';
-import { runTrading } from '../trading/run-trading';
+import type { Store } from '../kernel/store';
+import { buildTrading } from '../trading/build-trading';
 import { defaultTradingConfig, parseTradingConfig } from '../trading/trading-config';
 import type { TradingConfig } from '../trading/trading-config';
+import type { TradingServices } from '../trading/trading-services';
 import { SimVenue } from '../venues/sim-venue';
 import { ChaosEngine } from './chaos-engine';
 import type { ChaosKind, ChaosProfile } from './chaos-scenarios';
 import { SoakInvariants } from './soak-invariants';
+import { OutageExecutionStore } from '../sim/execution-store-outage';
 import { exposeGc, heapMB, round, slope } from '../sim/heap';
+import { OutageStore, StoreOutage } from '../sim/store-outage';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -26,6 +31,20 @@ export interface TradingSoakOptions {
   readonly logger?: Logger;
   /** Called after each simulated day (progress). */
   readonly onDay?: (day: number) => void;
+  /** Called once the system runs, before chaos starts: specs watch the faults take effect through it. */
+  readonly probe?: (world: TradingSoakWorld) => void;
+}
+
+/** The running soak as a spec sees it. */
+export interface TradingSoakWorld {
+  readonly clock: VirtualClock;
+  readonly runtime: Runtime;
+  /** The trading services with the store as it really is (the outage does not hide it). */
+  readonly services: TradingServices;
+  /** The kernel's store as the runtime sees it (down during a Redis restart). */
+  readonly store: Store;
+  /** The switch of Redis restarts. */
+  readonly outage: StoreOutage;
 }
 
 /** What `predator soak --chaos … --json` prints. */
@@ -37,7 +56,7 @@ export interface TradingSoakReport {
   /** Must be empty: each entry names the invariant (1–6) it breaks. */
   readonly invariantViolations: readonly string[];
   readonly invariantViolationCount: number;
-  /** Faults injected, by chaos kind, and how many injections failed (kinds this assembly cannot inject). */
+  /** Faults injected, by chaos kind, and how many injects threw (each error is in the chaos status). */
   readonly faults: Readonly<Record<string, number>>;
   readonly faultsFailed: number;
   /** Venue orders over all engines' venues, and fills recorded. */
@@ -85,11 +104,11 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
   const gc = exposeGc();
   const config = options.config ?? soakTradingConfig(options.seed);
   const clock = new VirtualClock(SIMULATION_EPOCH);
-  const store = new MemoryStore({ instance: config.instance, journalLimit: 10_000 });
   const logger = options.logger ?? silentLogger();
-  const running = await runTrading(config, { clock, store, logger, placement: 'memory' });
-  const { runtime, trading } = running;
-  const services = trading.services;
+  // One switch takes down both stores, as one Redis holds the journal, snapshots and execution.
+  const outage = new StoreOutage();
+  const store = new OutageStore(new MemoryStore({ instance: config.instance, journalLimit: 10_000 }), outage);
+  const { runtime, services, stop } = await startTrading(config, { clock, store, logger, outage });
   const strategiesOf = new Map(config.engines.map((e) => [e.id, e.strategies.map((s) => s.id)]));
   // Two passes plus the orphan gap and the young-order exemption, with a minute to spare.
   const window = 2 * config.safety.reconcileEveryMs + 30_000 + 10_000 + 60_000;
@@ -106,7 +125,9 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     services,
     logger,
     profile: options.chaos,
+    storeOutage: outage,
   });
+  options.probe?.({ clock, runtime, services, store, outage });
   if (options.chaos.scenarios.length > 0) chaos.start();
 
   const heap: { day: number; mb: number }[] = [];
@@ -158,6 +179,49 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     heapSlopeMBPerDay: round(slope(heap.filter((p) => p.day > 1)), 3),
     finalState: runtime.state,
   };
-  await running.stop();
+  await stop();
   return report;
+}
+
+/**
+ * What `runTrading` does, with the execution store taken down by the same outage as the kernel's
+ * store: execution takes its store from the services when it starts, so the wrapping must come
+ * between building trading and starting the runtime. Returns the services with the store as it
+ * really is, for the invariants and the report, which watch the system and are no part of it.
+ */
+async function startTrading(
+  config: TradingConfig,
+  env: { clock: VirtualClock; store: Store; logger: Logger; outage: StoreOutage },
+): Promise<{ runtime: Runtime; services: TradingServices; stop: () => Promise<void> }> {
+  const { clock, store, logger } = env;
+  const trading = await buildTrading(config, {
+    clock,
+    rng: new Rng(config.seed).stream('trading'),
+    store,
+    logger,
+  });
+  const services = trading.services;
+  let runtime: Runtime;
+  try {
+    runtime = await Runtime.start({
+      config: trading.system,
+      clock,
+      store,
+      logger,
+      registry: trading.registry,
+      services: { ...services, store: new OutageExecutionStore(services.store, env.outage) },
+      placement: 'memory',
+    });
+  } catch (error) {
+    await trading.close();
+    throw error;
+  }
+  return {
+    runtime,
+    services,
+    stop: async () => {
+      await runtime.stop();
+      await trading.close();
+    },
+  };
 }

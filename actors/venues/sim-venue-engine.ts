@@ -10,15 +10,14 @@ import type {
 } from '../trading/types';
 import { fromLots, fromTicks } from '../trading/units';
 import { MatchingBook } from './matching-book';
-import type { TickLevel } from './matching-book';
 import type { MarketSource } from './market-source';
 import { SimAccount, fromAtoms, rateUnits, scaleOf, toAtoms } from './sim-venue-balances';
 import type { InstrumentScale } from './sim-venue-balances';
 import type { SimVenueConfig } from './sim-venue.config';
 import { OrderNotFoundError, OrderRejectedError } from './sim-venue-errors';
 import type { OrderRef, OrderRejectReason, VenueOp } from './sim-venue-errors';
-import { OutsideLiquidity, mergeLevels, sweepCost } from './sim-venue-liquidity';
-import { settleFill } from './sim-venue-settlement';
+import { OutsideLiquidity, mergeLevels, pieceLots } from './sim-venue-liquidity';
+import { reserveFunds, settleFill } from './sim-venue-settlement';
 import { isOpen, viewOrder } from './sim-venue-orders';
 import type { LedgerOrder, LedgerRejection, OrderRecord, VenueLedger } from './sim-venue-orders';
 import { checkOrder, checkRef } from './sim-venue-validate';
@@ -28,8 +27,13 @@ export interface SimVenueEngineOptions {
   /** Other participants' books: the outside liquidity. */
   readonly market: MarketSource;
   readonly config: SimVenueConfig;
-  /** The venue's time (the injected clock's `now`). */
+  /** The venue's time (the injected clock's `now`, shifted by any clock skew in force). */
   readonly now: () => number;
+  /**
+   * Into how many pieces, at least, fills of an order are split now (a partial-fill storm); 1, or
+   * left out, fills whole.
+   */
+  readonly fillPieces?: (symbol: string, clientOrderId: string) => number;
 }
 
 interface SymbolState {
@@ -114,41 +118,14 @@ export class SimVenueEngine {
     const checked = checkOrder(request, this.scales);
     if (!checked.ok) this.refuse(request, checked.reason, checked.detail);
     const o = checked.value;
-    const { instrument, lotAtoms, tickLotAtoms } = o.scale;
+    const { instrument } = o.scale;
     const state = this.state(instrument.symbol);
     const prior = this.byClientId.get(o.clientOrderId);
     if (prior !== undefined && isOpen(prior))
       this.refuse(request, 'DUPLICATE_CLIENT_ORDER_ID', `clientOrderId: ${o.clientOrderId} is still open`);
-    const asset = o.side === 'buy' ? instrument.quote : instrument.base;
-    let lockAtoms = 0n;
-    if (o.priceTicks === null) {
-      const levels = state.outside.against(o.side);
-      const cost = sweepCost(levels, o.lots, tickLotAtoms);
-      if (cost.lots === 0)
-        this.refuse(request, 'NO_LIQUIDITY', `no ${opposite(o.side)} liquidity in ${instrument.symbol}`);
-      const estimate = BigInt((levels[0] as TickLevel).priceTicks) * BigInt(o.lots) * tickLotAtoms;
-      if (estimate < toAtoms(instrument.minNotional))
-        this.refuse(
-          request,
-          'MIN_NOTIONAL',
-          `qty × best price: expected at least ${instrument.minNotional} ${instrument.quote}`,
-        );
-      const need = o.side === 'buy' ? cost.atoms : BigInt(o.lots) * lotAtoms;
-      if (this.account.free(asset) < need)
-        this.refuse(
-          request,
-          'INSUFFICIENT_BALANCE',
-          `needs ${fromAtoms(need)} ${asset}, free ${fromAtoms(this.account.free(asset))}`,
-        );
-    } else {
-      lockAtoms = BigInt(o.lots) * (o.side === 'buy' ? BigInt(o.priceTicks) * tickLotAtoms : lotAtoms);
-      if (!this.account.lock(asset, lockAtoms))
-        this.refuse(
-          request,
-          'INSUFFICIENT_BALANCE',
-          `needs ${fromAtoms(lockAtoms)} ${asset}, free ${fromAtoms(this.account.free(asset))}`,
-        );
-    }
+    const reserved = reserveFunds(this.account, o, state.outside);
+    if (!reserved.ok) this.refuse(request, reserved.reason, reserved.detail);
+    const lockAtoms = reserved.value;
     const now = this.options.now();
     const record: OrderRecord = {
       id: `${this.options.config.idPrefix}${this.nextOrderId++}`,
@@ -303,9 +280,12 @@ export class SimVenueEngine {
       for (const record of state.own.inPriority(side)) {
         const crosses = (p: number): boolean =>
           side === 'buy' ? p <= record.priceTicks : p >= record.priceTicks;
+        // A storm lets a resting order take one piece per book update.
+        let budget = this.pieceLots(record);
         for (const level of state.outside.against(side)) {
-          if (!crosses(level.priceTicks) || record.remainingLots === 0) break;
-          const lots = Math.min(record.remainingLots, level.lots);
+          if (!crosses(level.priceTicks) || record.remainingLots === 0 || budget === 0) break;
+          const lots = Math.min(record.remainingLots, level.lots, budget);
+          budget -= lots;
           state.outside.take(side, level.priceTicks, lots);
           this.fill(record, record.priceTicks, lots, 'maker');
         }
@@ -328,10 +308,17 @@ export class SimVenueEngine {
         continue;
       }
       if (outside === undefined || !crosses(outside.priceTicks)) return;
-      const lots = Math.min(record.remainingLots, outside.lots);
+      // A storm splits the taker's sweep into pieces, each its own fill with its own fee.
+      const lots = Math.min(record.remainingLots, outside.lots, this.pieceLots(record));
       state.outside.take(side, outside.priceTicks, lots);
       this.fill(record, outside.priceTicks, lots, 'taker');
     }
+  }
+
+  /** The most lots one fill of `record` may take now. */
+  private pieceLots(record: OrderRecord): number {
+    const pieces = this.options.fillPieces?.(record.scale.instrument.symbol, record.clientOrderId) ?? 1;
+    return pieceLots(record.lots, pieces);
   }
 
   private fill(record: OrderRecord, priceTicks: number, lots: number, liquidity: 'maker' | 'taker'): void {

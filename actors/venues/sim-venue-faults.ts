@@ -49,10 +49,41 @@ export const venueFaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('timeoutAfterAccept'), ...scope }),
   /** The venue answers "order not found" about an order that exists. */
   z.strictObject({ kind: z.literal('notFound'), ...scope }),
+  /**
+   * A partial-fill storm: while it is in force, each of our orders fills in pieces of at most
+   * 1/`pieces` of its quantity (at least one lot) — a taker order in that many fills at once, a
+   * resting order one piece per book update. Not a request fault: it has no `ops`, `count` or
+   * `probability` and lasts until removed.
+   */
+  z.strictObject({
+    kind: z.literal('partialFills'),
+    pieces: z.number().int().min(2).max(1_000),
+    symbols: scope.symbols,
+    clientOrderId: scope.clientOrderId,
+  }),
+  /**
+   * The venue's clock runs `ms` ahead of ours (behind when negative): every time it stamps — orders,
+   * fills, refusals, `time()` — is shifted. Lasts until removed; skews in force add up.
+   */
+  z.strictObject({
+    kind: z.literal('clockSkew'),
+    ms: z
+      .number()
+      .int()
+      .min(-86_400_000)
+      .max(86_400_000)
+      .refine((n) => n !== 0, 'expected a non-zero number of ms'),
+  }),
 ]);
 
 /** A validated fault. */
 export type VenueFault = z.infer<typeof venueFaultSchema>;
+
+/** Fault kinds that stay in force until removed instead of hitting requests. */
+type StandingKind = 'partialFills' | 'clockSkew';
+
+/** A fault that hits requests (every kind but the standing ones). */
+type RequestFault = Exclude<VenueFault, { kind: StandingKind }>;
 
 /** A fault as written (defaults may be left out). */
 export type VenueFaultInput = z.input<typeof venueFaultSchema>;
@@ -82,9 +113,12 @@ export interface FaultTarget {
   readonly clientOrderId?: string;
 }
 
-/** The operations a fault of `kind` hits when it names none. */
+/** The operations a fault of `kind` hits when it names none (none for the standing kinds). */
 export function defaultOps(kind: VenueFaultKind): readonly VenueOp[] {
   switch (kind) {
+    case 'partialFills':
+    case 'clockSkew':
+      return [];
     case 'reject':
       return ['submit'];
     case 'timeoutAfterAccept':
@@ -103,14 +137,22 @@ interface Rule {
   remaining: number | 'unlimited';
 }
 
+function isRequestFault(fault: VenueFault): fault is RequestFault {
+  return fault.kind !== 'partialFills' && fault.kind !== 'clockSkew';
+}
+
 /**
  * The fault hooks of a venue. Rules apply in the order they were set; each hit uses one of its
- * `count`. Every matching `delay` adds up; of the other kinds the first matching rule wins.
+ * `count`. Every matching `delay` adds up; of the other kinds the first matching rule wins. The
+ * standing kinds, `partialFills` and `clockSkew`, hit no request: matching and the venue's clock
+ * read them ({@link SimVenueFaults.fillPieces}, {@link SimVenueFaults.clockSkewMs}) until removed.
  *
  * @example
  * venue.faults.set({ kind: 'timeoutAfterAccept', count: 1, ops: ['submit'] });
  * venue.faults.set({ kind: 'notFound', count: 3, clientOrderId: 'abc' });
  * venue.faults.set({ kind: 'unavailable', status: 503, probability: 0.01, count: 'unlimited' });
+ * const storm = venue.faults.set({ kind: 'partialFills', pieces: 20 });
+ * venue.faults.remove(storm);
  */
 export class SimVenueFaults {
   private readonly rules: Rule[] = [];
@@ -123,15 +165,20 @@ export class SimVenueFaults {
    * Adds a fault (alongside those already set); returns its id. Throws {@link ConfigError} naming
    * the bad field when the fault is malformed.
    */
-  set(fault: VenueFaultInput): string {
-    const parsed = venueFaultSchema.safeParse(fault);
+  set(input: VenueFaultInput): string {
+    const parsed = venueFaultSchema.safeParse(input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
       throw new ConfigError(`invalid venue fault:\n  ${issues.join('\n  ')}`, issues);
     }
     const id = `fault-${this.nextId++}`;
-    const ops = new Set(parsed.data.ops ?? defaultOps(parsed.data.kind));
-    this.rules.push({ id, fault: parsed.data, ops, remaining: parsed.data.count });
+    const fault = parsed.data;
+    if (!isRequestFault(fault)) {
+      this.rules.push({ id, fault, ops: new Set(), remaining: 'unlimited' });
+      return id;
+    }
+    const ops = new Set(fault.ops ?? defaultOps(fault.kind));
+    this.rules.push({ id, fault, ops, remaining: fault.count });
     return id;
   }
 
@@ -172,9 +219,33 @@ export class SimVenueFaults {
     return undefined;
   }
 
+  /**
+   * Into how many pieces, at least, a partial-fill storm splits the fills of an order of `symbol`
+   * and `clientOrderId` now: the largest `pieces` of the storms in force that cover it, 1 when none
+   * does. Reading it uses nothing up and draws nothing: matching asks on every fill.
+   */
+  fillPieces(symbol: string, clientOrderId: string): number {
+    let pieces = 1;
+    for (const { fault } of this.rules)
+      if (
+        fault.kind === 'partialFills' &&
+        (fault.symbols === undefined || fault.symbols.includes(symbol)) &&
+        (fault.clientOrderId === undefined || fault.clientOrderId === clientOrderId)
+      )
+        pieces = Math.max(pieces, fault.pieces);
+    return pieces;
+  }
+
+  /** How far the venue's clock runs ahead of ours now (negative: behind): the sum of the skews in force. */
+  clockSkewMs(): number {
+    let ms = 0;
+    for (const { fault } of this.rules) if (fault.kind === 'clockSkew') ms += fault.ms;
+    return ms;
+  }
+
   private hits(rule: Rule, target: FaultTarget): boolean {
     const { fault } = rule;
-    if (!rule.ops.has(target.op)) return false;
+    if (!rule.ops.has(target.op) || !isRequestFault(fault)) return false;
     if (
       fault.symbols !== undefined &&
       (target.symbol === undefined || !fault.symbols.includes(target.symbol))

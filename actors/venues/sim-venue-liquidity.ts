@@ -107,3 +107,18 @@ export function mergeLevels(a: readonly TickLevel[], b: readonly TickLevel[], si
     .map(([priceTicks, lots]) => ({ priceTicks, lots }))
     .sort((x, y) => (side === 'buy' ? y.priceTicks - x.priceTicks : x.priceTicks - y.priceTicks));
 }
+
+/**
+ * The most lots one fill of an order of `lots` may take while its fills must come in at least
+ * `pieces` pieces (a partial-fill storm): 1/`pieces` of the order rounded up to a whole lot, so an
+ * order smaller than `pieces` lots fills a lot at a time. Unlimited for `pieces` ≤ 1.
+ *
+ * @example
+ * pieceLots(100, 10); // 10: ten fills of 10 lots
+ * pieceLots(105, 10); // 11: nine fills of 11 lots and one of 6
+ * pieceLots(100, 1); // Infinity: one fill per level crossed, as without a storm
+ */
+export function pieceLots(lots: number, pieces: number): number {
+  if (!(pieces > 1)) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.ceil(lots / pieces));
+}

@@ -77,7 +77,8 @@ export class SimVenue {
     this.engine = new SimVenueEngine({
       market: options.market,
       config: this.config,
-      now: () => this.clock.now(),
+      now: () => this.now(),
+      fillPieces: (symbol, clientOrderId) => this.faults.fillPieces(symbol, clientOrderId),
     });
   }
 
@@ -155,8 +156,16 @@ export class SimVenue {
   time(): Promise<number> {
     return this.call(
       () => ({ op: 'time' }),
-      () => this.clock.now(),
+      () => this.now(),
     );
+  }
+
+  /**
+   * The venue's own clock: ours, shifted by any `clockSkew` fault in force, as an exchange's server
+   * time drifts from the host's. Every time the venue stamps reads it.
+   */
+  now(): number {
+    return this.clock.now() + this.faults.clockSkewMs();
   }
 
   /** Every order, fill and refused submit, now: an admin view, without latency or faults. */

@@ -17,6 +17,7 @@ import { UsageError, intFlag, parseFlags } from '../usage';
 import { DEFAULT_DATA_DIR, startControl, writeGatewayFile } from './start-control';
 import { startOpsRecords } from './start-ops';
 import { guardBootLoop } from '../../actors/ops/boot-loop';
+import { parseBootLoopConfig } from '../../actors/ops/boot-loop.config';
 import { isSystemSpec, resolveTradingConfig } from './start-trading';
 import type { TradingConfig } from '../../actors/trading/trading-config';
 import type { GatewayControl } from '../../gateway/routes/control';
@@ -56,6 +57,16 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
   if (logFile) process.on('exit', () => logFile.flushSync());
   const logger = createLogger(logFile ? { destination: logFile } : {});
 
+  // The boot-loop policy from the environment (pm2 passes it through), checked before anything starts.
+  const bootLoopPolicy = parseBootLoopConfig({
+    maxStarts: intFlag('PREDATOR_BOOT_LOOP_STARTS', process.env.PREDATOR_BOOT_LOOP_STARTS, 2, 1_000),
+    withinMs: intFlag(
+      'PREDATOR_BOOT_LOOP_WITHIN_MS',
+      process.env.PREDATOR_BOOT_LOOP_WITHIN_MS,
+      1,
+      7 * 86_400_000,
+    ),
+  });
   const raw: unknown = flags.config === undefined ? undefined : readConfigFile(flags.config);
   const kernelOnly = isSystemSpec(raw);
   if (kernelOnly && (flags.mode ?? flags.venue ?? flags['venue-url']) !== undefined)
@@ -82,7 +93,13 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
     // The start is recorded before anything runs, so a crash loop is judged from the store and the
     // runtime comes up HALTED (the persisted halt) instead of trading in a loop.
     uptime = await UptimeWatcher.boot({ store, clock, logger });
-    bootLoop = await guardBootLoop({ store, clock, logger, history: uptime.history() });
+    bootLoop = await guardBootLoop({
+      store,
+      clock,
+      logger,
+      history: uptime.history(),
+      config: bootLoopPolicy,
+    });
     if (tradingConfig) {
       const running = await runTrading(tradingConfig, { clock, store, logger });
       trading = running.trading;

@@ -45,7 +45,7 @@ test('every kind parses with its defaults filled in', (t) => {
     'feed-drop': { durationMs: 30_000 },
     'stale-book': { durationMs: 20_000 },
     'redis-restart': { downMs: 5_000 },
-    'clock-skew': { skewMs: 5_000 },
+    'clock-skew': { skewMs: 5_000, durationMs: 600_000 },
     'partial-fill-storm': { durationMs: 600_000, pieces: 10 },
     'log-flood': { linesPerSec: 2_000, durationMs: 60_000 },
   });
@@ -74,7 +74,7 @@ test('a scenario keeps the parameters, target and schedule it was given', (t) =>
         id: 'back',
         kind: 'clock-skew',
         params: { skewMs: -3_000 },
-        target: { actor: 'engine-*' },
+        target: { engine: 'maker' },
         schedule: once,
       },
     ],
@@ -89,7 +89,8 @@ test('a scenario keeps the parameters, target and schedule it was given', (t) =>
   });
   t.deepEqual(profile.scenarios[1]?.params, { status: 418, retryAfterMs: 60_000 });
   t.deepEqual(profile.scenarios[1]?.schedule, { rate: { perHour: 1, jitter: 0 } });
-  t.deepEqual(profile.scenarios[2]?.params, { skewMs: -3_000 });
+  t.deepEqual(profile.scenarios[2]?.params, { skewMs: -3_000, durationMs: 600_000 });
+  t.deepEqual(profile.scenarios[2]?.target, { engine: 'maker' });
 });
 
 test('bad parameters are rejected with the field path in the message', (t) => {
@@ -119,7 +120,8 @@ test('every kind of mistake names its field', (t) => {
       { id: 'c', kind: 'venue-5xx-burst', params: { count: 3, durationMs: 1_000 }, schedule: once },
       { id: 'd', kind: 'clock-skew', params: { skewMs: 0 }, schedule: once },
       { id: 'e', kind: 'log-flood', params: { linesPerSec: 1e9 }, schedule: once },
-      { id: 'f', kind: 'explode', schedule: once },
+      { id: 'f', kind: 'partial-fill-storm', params: { pieces: 1 }, schedule: once },
+      { id: 'g', kind: 'explode', schedule: once },
     ],
   });
   t.deepEqual(issues, [
@@ -130,7 +132,8 @@ test('every kind of mistake names its field', (t) => {
     'scenarios[2].params: expected either count or durationMs, not both',
     'scenarios[3].params.skewMs: expected a non-zero integer',
     'scenarios[4].params.linesPerSec: expected at most 100000',
-    `scenarios[5].kind: expected one of ${CHAOS_KINDS.join(', ')}`,
+    'scenarios[5].params.pieces: expected at least 2 pieces',
+    `scenarios[6].kind: expected one of ${CHAOS_KINDS.join(', ')}`,
   ]);
 });
 
@@ -141,12 +144,14 @@ test('a target field the kind does not understand is rejected', (t) => {
       { id: 'a', kind: 'kill-actor', target: { symbol: 'BTCUSDT' }, schedule: once },
       { id: 'b', kind: 'redis-restart', target: { actor: 'store' }, schedule: once },
       { id: 'c', kind: 'stale-book', target: { symbol: 'BTC USDT' }, schedule: once },
+      { id: 'd', kind: 'clock-skew', target: { actor: 'engine-*' }, schedule: once },
     ],
   });
   t.deepEqual(issues, [
     'scenarios[0].target.symbol: not a target field of kill-actor (allowed: actor, kind)',
     'scenarios[1].target.actor: not a target field of redis-restart (allowed: none)',
     'scenarios[2].target.symbol: expected a symbol such as BTCUSDT or BTC/USDT',
+    'scenarios[3].target.actor: not a target field of clock-skew (allowed: engine)',
   ]);
 });
 

@@ -62,6 +62,10 @@ const ENV = {
   LOG_LEVEL: 'warn',
   PREDATOR_API_KEY: BINANCE_EMULATOR_TEST_CREDENTIALS.apiKey,
   PREDATOR_API_SECRET: BINANCE_EMULATOR_TEST_CREDENTIALS.apiSecret,
+  // Twenty crash-restarts in a few minutes are a boot loop by the default policy, and the fifth
+  // start would come up HALTED (specs/cli/start-ops.spec.ts proves that); this spec is about what
+  // every crash leaves behind, so every restart must trade again.
+  PREDATOR_BOOT_LOOP_STARTS: '1000',
 };
 
 /** Polls `check` until it returns true or `deadlineMs` passes; then throws `describe()`. */
