@@ -1,5 +1,7 @@
 import { runCtlCommand } from './commands/ctl';
 import { runEmulatorCommand } from './commands/emulator';
+import { runGateCommand } from './commands/gate';
+import { runReportCommand } from './commands/report';
 import { runSoakCommand } from './commands/soak';
 import { runStartCommand } from './commands/start';
 import { UsageError } from './usage';
@@ -24,6 +26,13 @@ Usage:
       kill_strategy S [step] | kill_all [step] | resume_engine E | resume_strategy S
       reset_breaker B | chaos start|stop [scenario] | confirm NONCE | audit
 
+  predator gate stability [--json] [--url URL] [--data-dir DIR]
+      The phase-6 stability gate of the running instance: each criterion, met or not, with its
+      evidence (exit 0 passed, 1 not passed, 2 bad usage, 4 instance unreachable).
+
+  predator report [--week YYYY-Www] [--format md|html|json] [--url URL] [--data-dir DIR]
+      Prints a weekly long-run report of the running instance (the current week so far by default).
+
   predator soak --days N --seed S [--chaos default|none|FILE] [--json]
       Deterministic simulation on the virtual clock. With --chaos: the whole trading system under
       the chaos engine, checking the safety invariants (exit 1 on a violation). Without: the
@@ -47,6 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runEmulatorCommand(rest);
       case 'ctl':
         return await runCtlCommand(rest);
+      case 'gate':
+        return await runGateCommand(rest);
+      case 'report':
+        return await runReportCommand(rest);
       case undefined:
       case 'help':
       case '--help':

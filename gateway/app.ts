@@ -10,7 +10,9 @@ import { CONTROL_PATH, controlRoutes } from './routes/control';
 import type { GatewayControl } from './routes/control';
 import { journalRoutes } from './routes/journal';
 import { machineRoutes } from './routes/machines';
+import { gateRoutes } from './routes/gates';
 import { incidentRoutes, opsRoutes } from './routes/ops';
+import { reportRoutes } from './routes/reports';
 import type { OpsView } from './routes/ops';
 import { streamRoutes } from './routes/stream';
 import { systemRoutes } from './routes/system';
@@ -102,6 +104,8 @@ export function createApp(options: AppOptions): Koa {
     tradingRoutes(options.trading),
     opsRoutes(options.ops),
     incidentRoutes(options.ops),
+    gateRoutes(options.ops?.gates),
+    reportRoutes(options.ops?.reports),
     controlRoutes(options.control, clock),
     streamRoutes({ view, clock, logger, streams, sse }),
   ]) {

@@ -9,6 +9,11 @@ import type { BootLoopVerdict } from '../../actors/ops/boot-loop';
 import { reportBootLoop } from '../../actors/ops/boot-loop';
 import { IncidentBook } from '../../actors/ops/incident-book';
 import { realHeapSampler } from '../../actors/ops/leak-heap-sampler';
+import { LongRunReporter } from '../../actors/ops/long-run-reporter';
+import { uptimeRecordsOf } from '../../actors/ops/long-run-reporter-sources';
+import { ResourceSampler } from '../../actors/ops/resource-sampler';
+import { realResourceSources } from '../../actors/ops/resource-sources';
+import { StabilityGate } from '../../actors/ops/stability-gate';
 import type { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import type { Trading } from '../../actors/trading/build-trading';
 import type { IncidentsView, OpsView } from '../../gateway/routes/ops';
@@ -24,7 +29,8 @@ export interface OpsRecords {
 /**
  * The operations records of a running instance, once its runtime has started: the incident book
  * (attached first, so the boot-loop incident is among its incidents), the boot-loop incident when
- * this start is one, the uptime watcher following the journal, and the anomaly tracker.
+ * this start is one, the uptime watcher following the journal, the anomaly tracker, the stability
+ * gate, and the hourly resource samples with the weekly long-run reports made from all of them.
  */
 export async function startOpsRecords(o: {
   readonly store: Store;
@@ -56,13 +62,50 @@ export async function startOpsRecords(o: {
     },
   });
   anomalies.start();
+  const gate = await StabilityGate.open({
+    store,
+    journal: runtime.kernel.journal,
+    clock,
+    logger,
+    uptime,
+    incidents: book,
+    system: runtime,
+  });
+  const sampler = await ResourceSampler.open({
+    store,
+    clock,
+    logger,
+    sources: realResourceSources({
+      store,
+      uptime,
+      ...(trading ? { portfolio: trading.services.portfolio } : {}),
+    }),
+  });
+  const reports = await LongRunReporter.open({
+    store,
+    clock,
+    logger,
+    sampler,
+    sources: {
+      uptime: uptimeRecordsOf(uptime, store),
+      incidents: () => book.list(),
+      anomalies: () => anomalies.list({ limit: 10_000 }),
+    },
+  });
+  sampler.start();
+  reports.start();
   return {
     ops: {
       uptime: (windowMs) => uptime.snapshot(windowMs),
       incidents: incidentsView(book),
       anomalies: (query) => anomalies.snapshot(query),
+      gates: { stability: () => gate.evaluate() },
+      reports,
     },
     stop: async () => {
+      await reports.stop();
+      await sampler.stop();
+      await gate.stop();
       await anomalies.stop();
       await uptime.stop();
     },

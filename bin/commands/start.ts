@@ -6,6 +6,8 @@ import { createLogger } from '../../actors/kernel/logger';
 import { RotatingLog } from '../../actors/ops/log-rotation';
 import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import { Runtime } from '../../actors/kernel/runtime';
+import { parseSystemConfig } from '../../actors/kernel/system-config';
+import { sampleRegistry } from '../../actors/sample/registry';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
 import { RedisStore } from '../../actors/kernel/store-redis';
@@ -79,6 +81,9 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
   let tradingConfig: TradingConfig | undefined;
   let store: Store;
   let instance: string;
+  // What a failed start must close again: an open Redis connection (or the watcher's heartbeat)
+  // would keep the process alive after it said it gives up.
+  const opened: { store?: Store; uptime?: UptimeWatcher } = {};
   try {
     tradingConfig = kernelOnly
       ? undefined
@@ -87,12 +92,16 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
           { mode: flags.mode, venue: flags.venue, venueUrl: flags['venue-url'] },
           process.env,
         );
+    // A system spec is checked whole before the start is recorded: a bad config writes nothing.
+    if (kernelOnly) parseSystemConfig(raw, sampleRegistry());
     instance = tradingConfig?.instance ?? instanceOf(raw);
     const redisUrl = flags.redis ?? process.env.REDIS_URL;
     store = redisUrl ? new RedisStore({ url: redisUrl, instance, clock }) : new MemoryStore({ instance });
+    opened.store = store;
     // The start is recorded before anything runs, so a crash loop is judged from the store and the
     // runtime comes up HALTED (the persisted halt) instead of trading in a loop.
     uptime = await UptimeWatcher.boot({ store, clock, logger });
+    opened.uptime = uptime;
     bootLoop = await guardBootLoop({
       store,
       clock,
@@ -108,6 +117,9 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
       runtime = await Runtime.start({ config: raw, clock, store, logger });
     }
   } catch (error) {
+    // A start that failed is not a crash: it ends cleanly, so the next start is not counted in a loop.
+    await opened.uptime?.stop().catch(() => false);
+    await opened.store?.close().catch(() => {});
     if (error instanceof ConfigError) {
       console.error(`predator: ${error.message}`);
       return 2;

@@ -8,6 +8,8 @@ import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
 import { IncidentNotFoundError } from '../../actors/ops/incident-errors';
 import { BadParameterError, NotFoundError } from '../errors';
 import { QueryParser, choiceParam, integerParam, parseParam } from '../params';
+import type { GatesView } from './gates';
+import type { ReportsView } from './reports';
 
 /** Answer of an ops route on an instance that does not keep that record (a bare kernel app). */
 export const OPS_NOT_KEPT = 'this instance keeps no operations records';
@@ -21,6 +23,10 @@ export interface OpsView {
   uptime(windowMs?: number): UptimeSnapshot;
   /** The incident book, when kept. */
   readonly incidents?: IncidentsView;
+  /** Release gates under `/api/gates`, when kept. */
+  readonly gates?: GatesView;
+  /** Weekly long-run reports under `/api/reports`, when made. */
+  readonly reports?: ReportsView;
   /** Near misses and slow degradations; a bad query throws `ConfigError` naming the field. */
   anomalies?(query: Readonly<Record<string, string>>): AnomalySnapshot;
 }

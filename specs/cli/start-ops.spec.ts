@@ -5,7 +5,8 @@ import test from 'ava';
 import type { HealthView } from '../../actors/kernel/system-view';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
 import type { IncidentsAnswer } from '../../gateway/routes/ops';
-import { spawnPredator, waitForRunning } from '../helpers/predator-process';
+import type { StabilityGateResult } from '../../actors/ops/stability-gate-result';
+import { runPredator, spawnPredator, waitForRunning } from '../helpers/predator-process';
 import { startRedisServer } from '../helpers/redis-server';
 
 async function getJson<T>(url: string): Promise<T> {
@@ -14,7 +15,7 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-test('a crash loop of real processes: the fifth start within ten minutes comes up HALTED with a BOOT_LOOP incident and its post-mortem draft; uptime counts every start and crash; logs go to the rotated file', async (t) => {
+test('a crash loop of real processes: the fifth start within ten minutes comes up HALTED with a BOOT_LOOP incident and its post-mortem draft; uptime counts every start and crash; the stability gate and the weekly report read the records; logs go to the rotated file', async (t) => {
   const redis = await startRedisServer();
   t.teardown(() => redis.dispose());
   const dir = mkdtempSync(path.join(tmpdir(), 'predator-ops-'));
@@ -79,6 +80,20 @@ test('a crash loop of real processes: the fifth start within ten minutes comes u
   const bad = await fetch(`${sixthUrl}/api/ops/anomalies?severity=loud`);
   t.is(bad.status, 400);
   t.regex(await bad.text(), /severity/);
+  // The stability gate, read by the CLI: a week-old instance with an unsigned incident has not passed.
+  const gate = await runPredator(['gate', 'stability', '--json', '--url', sixthUrl], { t });
+  t.is(gate.code, 1, gate.stderr);
+  const verdict = JSON.parse(gate.stdout) as StabilityGateResult;
+  t.false(verdict.passed);
+  t.false(verdict.criteria.continuousOperation.met, 'minutes, not 60 days');
+  t.false(verdict.criteria.postmortems.met, 'the BOOT_LOOP incident has no signed post-mortem');
+  t.true(verdict.criteria.balanceEvents.met);
+  const report = await runPredator(['report', '--url', sixthUrl], { t });
+  t.is(report.code, 0, report.stderr);
+  t.regex(report.stdout, /BOOT_LOOP|boot/i);
+  const html = await fetch(`${sixthUrl}/api/reports/current?format=html`);
+  t.is(html.status, 200);
+  t.regex(await html.text(), /<svg/);
   sixth.signal('SIGINT');
   t.is((await sixth.exited).code, 0);
 });
