@@ -37,6 +37,7 @@ import { checkIntent, recordAdmitted } from './risk-engine';
 import type { RiskEngineConfig } from './risk-engine.config';
 import type { Fill, Instrument, Intent, VenueOrder } from './types';
 import { RecentIds } from './recent-ids';
+import { PendingWrites } from './pending-writes';
 
 /** What one engine's execution works with. */
 export interface ExecutionOptions {
@@ -119,7 +120,6 @@ export class Execution {
    * cost more than the rest of the order's life together.
    */
   private readonly settledFills = new RecentIds(SETTLED_FILLS);
-  private readonly saves = new Map<string, Promise<void>>();
   private recent: RecentOrder[] = [];
   private pollTimer: TimerHandle | null = null;
   private polling = false;
@@ -128,8 +128,10 @@ export class Execution {
   private lastDenial: string | null = null;
   private readonly bad: BadVenueData;
   private readonly deadlines: OrderDeadlines;
+  private readonly writes: PendingWrites;
 
   constructor(private readonly o: ExecutionOptions) {
+    this.writes = new PendingWrites(o.store, o.env.logger);
     this.instrumentsByName = Object.fromEntries(o.instruments);
     this.bad = new BadVenueData(o.env, o.engine, o.instance);
     this.deadlines = new OrderDeadlines(o.env.clock, (clientOrderId, name) =>
@@ -461,21 +463,7 @@ export class Execution {
   }
 
   private save(slot: OrderSlot, clearOutbox = false): void {
-    const cid = slot.clientOrderId;
-    const record = slot.toRecord(this.now);
-    const previous = this.saves.get(cid) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.o.store.saveOrder(record, { clearOutbox }))
-      .catch((error: unknown) =>
-        this.o.env.logger.warn(
-          { order: cid, err: error },
-          'order record not saved; the next change saves it again',
-        ),
-      );
-    this.saves.set(cid, next);
-    void next.then(() => {
-      if (this.saves.get(cid) === next) this.saves.delete(cid);
-    });
+    this.writes.saveOrder(slot.clientOrderId, () => slot.toRecord(this.now), clearOutbox);
   }
 
   private run(slot: OrderSlot, command: OrderCommand): void {
@@ -592,11 +580,7 @@ export class Execution {
         intentId: intent.intentId,
       };
       this.counts.fills++;
-      void this.o.store
-        .appendFill(record)
-        .catch((error: unknown) =>
-          this.o.env.logger.warn({ fill: fill.fillId, err: error }, 'fill not stored; the portfolio has it'),
-        );
+      this.writes.appendFill(record);
       this.o.portfolio.recordFill(fill, { engine: intent.engine, strategy: intent.strategy });
       this.o.env.tell(intent.strategy, {
         type: 'strategy.order.filled',
@@ -610,6 +594,7 @@ export class Execution {
 
   private poll(): void {
     this.pollTimer = null;
+    this.writes.retry();
     const now = this.now;
     for (const [cid, at] of this.closedAt) {
       if (now - at < LATE_FILL_GRACE_MS) continue;
