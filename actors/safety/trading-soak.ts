@@ -3,13 +3,13 @@ import { SIMULATION_EPOCH, VirtualClock } from '../kernel/clock-virtual';
 import { silentLogger } from '../kernel/logger';
 import type { Logger } from '../kernel/logger';
 import { Rng } from '../kernel/rng';
-import { Runtime } from '../kernel/runtime';
 import { MemoryStore } from '../kernel/store-memory';
 import type { Store } from '../kernel/store';
-import { buildTrading } from '../trading/build-trading';
+import type { Runtime } from '../kernel/runtime';
+import { runTrading } from '../trading/run-trading';
+import type { TradingServices } from '../trading/trading-services';
 import { defaultTradingConfig, parseTradingConfig } from '../trading/trading-config';
 import type { TradingConfig } from '../trading/trading-config';
-import type { TradingServices } from '../trading/trading-services';
 import { SimVenue } from '../venues/sim-venue';
 import { ChaosEngine } from './chaos-engine';
 import type { ChaosKind, ChaosProfile } from './chaos-scenarios';
@@ -108,7 +108,17 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
   // One switch takes down both stores, as one Redis holds the journal, snapshots and execution.
   const outage = new StoreOutage();
   const store = new OutageStore(new MemoryStore({ instance: config.instance, journalLimit: 10_000 }), outage);
-  const { runtime, services, stop } = await startTrading(config, { clock, store, logger, outage });
+  // Both stores go down together, as they would with one Redis behind them.
+  const running = await runTrading(config, {
+    clock,
+    store,
+    logger,
+    placement: 'memory',
+    executionStore: (exec) => new OutageExecutionStore(exec, outage),
+  });
+  const { runtime } = running;
+  const services = running.trading.services;
+  const stop = (): Promise<void> => running.stop();
   const strategiesOf = new Map(config.engines.map((e) => [e.id, e.strategies.map((s) => s.id)]));
   // Two passes plus the orphan gap and the young-order exemption, with a minute to spare.
   const window = 2 * config.safety.reconcileEveryMs + 30_000 + 10_000 + 60_000;
@@ -181,47 +191,4 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
   };
   await stop();
   return report;
-}
-
-/**
- * What `runTrading` does, with the execution store taken down by the same outage as the kernel's
- * store: execution takes its store from the services when it starts, so the wrapping must come
- * between building trading and starting the runtime. Returns the services with the store as it
- * really is, for the invariants and the report, which watch the system and are no part of it.
- */
-async function startTrading(
-  config: TradingConfig,
-  env: { clock: VirtualClock; store: Store; logger: Logger; outage: StoreOutage },
-): Promise<{ runtime: Runtime; services: TradingServices; stop: () => Promise<void> }> {
-  const { clock, store, logger } = env;
-  const trading = await buildTrading(config, {
-    clock,
-    rng: new Rng(config.seed).stream('trading'),
-    store,
-    logger,
-  });
-  const services = trading.services;
-  let runtime: Runtime;
-  try {
-    runtime = await Runtime.start({
-      config: trading.system,
-      clock,
-      store,
-      logger,
-      registry: trading.registry,
-      services: { ...services, store: new OutageExecutionStore(services.store, env.outage) },
-      placement: 'memory',
-    });
-  } catch (error) {
-    await trading.close();
-    throw error;
-  }
-  return {
-    runtime,
-    services,
-    stop: async () => {
-      await runtime.stop();
-      await trading.close();
-    },
-  };
 }

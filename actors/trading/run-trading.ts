@@ -5,6 +5,7 @@ import { Runtime } from '../kernel/runtime';
 import type { Store } from '../kernel/store';
 import { buildTrading } from './build-trading';
 import type { Trading } from './build-trading';
+import type { ExecutionStore } from './execution-store';
 import type { TradingConfig } from './trading-config';
 
 /** A trading system built and running. */
@@ -26,7 +27,17 @@ export interface RunningTrading {
  */
 export async function runTrading(
   config: TradingConfig,
-  options: { clock: Clock; store: Store; logger: Logger; placement?: 'config' | 'memory' },
+  options: {
+    clock: Clock;
+    store: Store;
+    logger: Logger;
+    placement?: 'config' | 'memory';
+    /**
+     * Wraps the execution store the engines write through (the simulation's Redis outage); the
+     * returned `trading.services` keep the store as it really is, for observers.
+     */
+    executionStore?: (store: ExecutionStore) => ExecutionStore;
+  },
 ): Promise<RunningTrading> {
   const { clock, store, logger } = options;
   const trading = await buildTrading(config, {
@@ -43,7 +54,10 @@ export async function runTrading(
       store,
       logger,
       registry: trading.registry,
-      services: trading.services,
+      services:
+        options.executionStore === undefined
+          ? trading.services
+          : { ...trading.services, store: options.executionStore(trading.services.store) },
       ...(options.placement === undefined ? {} : { placement: options.placement }),
     });
   } catch (error) {
