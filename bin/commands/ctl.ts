@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { AdminTokenError, readAdminToken } from '../../actors/safety/admin-token';
 import type { AuditEntry, ControlAnswer } from '../../actors/safety/control-plane';
 import { UsageError } from '../usage';
-import { DEFAULT_DATA_DIR, GATEWAY_FILE } from './start-control';
-import type { GatewayFile } from './start-control';
+import { instanceUrl } from './instance-url';
+import { DEFAULT_DATA_DIR } from './start-control';
 
 /** Exit codes of `predator ctl`. */
 export const CTL_EXIT = { done: 0, failed: 1, usage: 2, refused: 3, unreachable: 4 } as const;
@@ -44,20 +42,6 @@ function parseCtlArgs(argv: readonly string[]): CtlFlags {
   if (flags.words.length === 0)
     throw new UsageError('predator ctl: a command is required (try `predator ctl status`)');
   return flags;
-}
-
-async function gatewayUrl(flags: CtlFlags): Promise<string> {
-  if (flags.url !== undefined) return flags.url.replace(/\/+$/, '');
-  const file = path.join(flags.dataDir, GATEWAY_FILE);
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<GatewayFile>;
-    if (typeof parsed.url === 'string') return parsed.url;
-  } catch {
-    // Reported below with the remedy.
-  }
-  throw new UsageError(
-    `no running instance found: ${file} is missing or unreadable (is predator start running with --data-dir ${flags.dataDir}? or pass --url)`,
-  );
 }
 
 /** One request to the gateway; the answer's JSON whatever the status. */
@@ -138,7 +122,7 @@ export async function runCtlCommand(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const url = await gatewayUrl(flags);
+  const url = await instanceUrl(flags.url, flags.dataDir);
   const [command, ...args] = flags.words as [string, ...string[]];
   try {
     if (command === 'audit') {

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { stabilityTable } from '../../actors/ops/gate-table';
 import type { StabilityGateResult } from '../../actors/ops/stability-gate-result';
 import { UsageError, parseFlags } from '../usage';
 import { CTL_EXIT } from './ctl';
-import { DEFAULT_DATA_DIR, GATEWAY_FILE } from './start-control';
-import type { GatewayFile } from './start-control';
+import { instanceUrl } from './instance-url';
+import { DEFAULT_DATA_DIR } from './start-control';
 
 /**
  * Exit codes of `predator gate`: 0 passed, 1 not passed (or the instance could not judge it),
@@ -32,25 +30,6 @@ const CONSOLE: GateOutput = {
   out: (text) => console.log(text),
   err: (text) => console.error(text),
 };
-
-/** The instance's gateway: `--url`, else `gateway.json` in the data directory (as `predator ctl` finds it). */
-async function gatewayUrl(url: string | undefined, dataDir: string): Promise<string> {
-  if (url !== undefined) {
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-      throw new UsageError(`--url: expected an http URL such as http://127.0.0.1:8080, got "${url}"`);
-    return url.replace(/\/+$/, '');
-  }
-  const file = path.join(dataDir, GATEWAY_FILE);
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<GatewayFile>;
-    if (typeof parsed.url === 'string') return parsed.url.replace(/\/+$/, '');
-  } catch {
-    // Reported below with the remedy.
-  }
-  throw new UsageError(
-    `no running instance found: ${file} is missing or unreadable (is predator start running with --data-dir ${dataDir}? or pass --url)`,
-  );
-}
 
 /** Why a fetch failed: undici says only `fetch failed`; its cause says why (`ECONNREFUSED`). */
 function reason(error: unknown): string {
@@ -85,7 +64,7 @@ export async function runGateCommand(argv: readonly string[], output: GateOutput
     'data-dir': { type: 'string' },
   });
   const dataDir = flags['data-dir'] ?? process.env.PREDATOR_DATA_DIR ?? DEFAULT_DATA_DIR;
-  const url = await gatewayUrl(flags.url, dataDir);
+  const url = await instanceUrl(flags.url, dataDir);
   let status: number;
   let json: unknown;
   try {

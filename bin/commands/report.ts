@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { ISO_WEEK_EXPECTED, parseIsoWeek } from '../../actors/ops/iso-week';
 import { UsageError, parseFlags } from '../usage';
-import { DEFAULT_DATA_DIR, GATEWAY_FILE } from './start-control';
-import type { GatewayFile } from './start-control';
+import { instanceUrl } from './instance-url';
+import { DEFAULT_DATA_DIR } from './start-control';
 
 /** Exit codes of `predator report`, as `predator ctl`'s. */
 export const REPORT_EXIT = { done: 0, failed: 1, usage: 2, unreachable: 4 } as const;
@@ -20,20 +18,6 @@ const processOutput: ReportOutput = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-async function gatewayUrl(url: string | undefined, dataDir: string): Promise<string> {
-  if (url !== undefined) return url.replace(/\/+$/, '');
-  const file = path.join(dataDir, GATEWAY_FILE);
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<GatewayFile>;
-    if (typeof parsed.url === 'string') return parsed.url;
-  } catch {
-    // Reported below with the remedy.
-  }
-  throw new UsageError(
-    `no running instance found: ${file} is missing or unreadable (is predator start running with --data-dir ${dataDir}? or pass --url)`,
-  );
-}
 
 /**
  * `predator report [--week YYYY-Www] [--format md|html|json] [--url URL] [--data-dir DIR]`: prints
@@ -62,7 +46,7 @@ export async function runReportCommand(
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got "${format}"`);
   const dataDir = flags['data-dir'] ?? process.env.PREDATOR_DATA_DIR ?? DEFAULT_DATA_DIR;
-  const url = await gatewayUrl(flags.url, dataDir);
+  const url = await instanceUrl(flags.url, dataDir);
   const route = `/api/reports/${encodeURIComponent(flags.week ?? 'current')}?format=${format}`;
   let status: number;
   let text: string;
