@@ -1,6 +1,18 @@
 import type { WeeklyReport } from './report-data';
-import { count, duration, figure, ids, percent, signed, utcTime } from './report-format';
-import { METRIC_HEAD, metricRow, reportTitle, unexplainedLine } from './report-markdown';
+import { count, duration, figure, signed } from './report-format';
+import {
+  METRIC_HEAD,
+  headlineTable,
+  incidentLines,
+  incidentsTable,
+  metricRow,
+  nearMissLine,
+  nearMissTable,
+  reportTitle,
+  stabilityLines,
+  stabilityTables,
+  unexplainedLine,
+} from './report-tables';
 import { escapeXml, lineChart } from './report-svg';
 
 /** Inline styles: the page must render from the file alone (an attachment, an archive). */
@@ -51,6 +63,7 @@ export function reportHtml(report: WeeklyReport): string {
   const { stability: s, incidents: inc, nearMisses: nm, resources: res, trading: tr, headline: h } = report;
   // Twice the interval: one missed sample is not a gap, a process that was down is.
   const gapMs = 2 * (res.intervalMs ?? 3_600_000);
+  const headline = headlineTable(h);
   const parts: string[] = [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -68,127 +81,21 @@ export function reportHtml(report: WeeklyReport): string {
     ),
     '<h2>Headline</h2>',
     table(
-      [
-        'uptime',
-        'restarts',
-        'crashes',
-        'process crashes',
-        'halts',
-        'incidents',
-        'near misses',
-        'unexplained balance events',
-        'net PnL',
-      ],
-      [
-        [
-          percent(h.uptimePct === null ? null : h.uptimePct / 100),
-          count(h.restarts),
-          count(h.crashes),
-          String(h.processCrashes),
-          String(h.halts),
-          String(h.incidents),
-          String(h.nearMisses),
-          String(h.unexplainedBalanceEvents),
-          signed(h.netPnl),
-        ],
-      ],
-      [true, true, true, true, true, true, true, true, true],
+      headline.head,
+      headline.rows,
+      headline.head.map(() => true),
     ),
     '<h2>Stability</h2>',
-    list([
-      escapeXml(
-        `Uptime: ${percent(s.uptimeRatio)} (up ${duration(s.upMs)}, halted ${duration(s.haltedMs)}, down ${duration(s.downMs)} of ${duration(s.coveredMs)} covered)`,
-      ),
-      escapeXml(
-        `Process: ${s.processStarts} start(s), ${s.processCrashes} crash(es), ${s.cleanStops} clean stop(s)`,
-      ),
-      escapeXml(`Tree: ${count(s.restarts)} restart(s), ${count(s.crashes)} crash(es)`),
-      escapeXml(`Unplanned GLOBAL HALTs: ${s.halts.length}`),
-    ]),
-  ];
-  if (s.halts.length > 0)
-    parts.push(
-      table(
-        ['halted at', 'resumed at', 'reason'],
-        s.halts.map((x) => [utcTime(x.at), x.until === null ? 'not yet' : utcTime(x.until), x.reason ?? '']),
-      ),
-    );
-  if (s.boots.length > 0)
-    parts.push(
-      table(
-        ['run', 'started', 'after', 'ended', 'how'],
-        s.boots.map((b) => [
-          b.id,
-          utcTime(b.at),
-          b.previous,
-          b.endedAt === null ? 'running' : utcTime(b.endedAt),
-          b.ended ?? '',
-        ]),
-      ),
-    );
-  if (s.actors.length > 0)
-    parts.push(
-      table(
-        ['actor', 'last crash', 'last restart'],
-        s.actors.map((a) => [
-          a.id,
-          a.lastCrashAt === null ? '' : utcTime(a.lastCrashAt),
-          a.lastRestartAt === null ? '' : utcTime(a.lastRestartAt),
-        ]),
-      ),
-    );
-  parts.push(
+    list(stabilityLines(s).map(escapeXml)),
+    ...stabilityTables(s).map((t) => table(t.head, t.rows)),
     '<h2>Incidents</h2>',
-    list([
-      escapeXml(
-        `Raised: ${inc.total} (${Object.entries(inc.byState)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')})`,
-      ),
-      escapeXml(
-        `By kind: ${
-          Object.entries(inc.byKind)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ') || 'none'
-        }`,
-      ),
-      escapeXml(`Without a signed post-mortem: ${ids(inc.withoutPostmortem)}`),
-    ]),
-  );
-  if (inc.list.length > 0)
-    parts.push(
-      table(
-        ['id', 'raised', 'kind', 'actor', 'state', 'occurrences', 'detail'],
-        inc.list.map((i) => [
-          `#${i.id}`,
-          utcTime(i.raisedAt),
-          i.kind,
-          i.actor,
-          i.state,
-          String(i.occurrences),
-          i.detail,
-        ]),
-      ),
-    );
-  parts.push(
-    '<h2>Near misses</h2>',
-    `<p>${escapeXml(`Seen: ${nm.total} (critical ${nm.bySeverity.critical}, warning ${nm.bySeverity.warning}, info ${nm.bySeverity.info})`)}</p>`,
-  );
-  if (nm.list.length > 0)
-    parts.push(
-      table(
-        ['severity', 'kind', 'subject', 'first seen', 'last seen', 'count', 'summary'],
-        nm.list.map((n) => [
-          n.severity,
-          n.kind,
-          n.subject,
-          utcTime(n.firstSeen),
-          utcTime(n.lastSeen),
-          String(n.count),
-          n.summary,
-        ]),
-      ),
-    );
+    list(incidentLines(inc).map(escapeXml)),
+  ];
+  const incidents = incidentsTable(inc);
+  if (incidents) parts.push(table(incidents.head, incidents.rows));
+  parts.push('<h2>Near misses</h2>', `<p>${escapeXml(nearMissLine(nm))}</p>`);
+  const nearMisses = nearMissTable(nm);
+  if (nearMisses) parts.push(table(nearMisses.head, nearMisses.rows));
   parts.push(
     '<h2>Resources</h2>',
     `<p>${escapeXml(`Samples: ${res.samples}${res.intervalMs === null ? '' : ` (every ${duration(res.intervalMs)})`} · journal entries written: ${count(res.journalEntries)}`)}</p>`,
