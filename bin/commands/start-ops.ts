@@ -22,6 +22,10 @@ import type { IncidentsView, OpsView } from '../../gateway/routes/ops';
 export interface OpsRecords {
   /** What the gateway serves under `/api/ops` and `/api/incidents`. */
   readonly ops: OpsView;
+  /** The incident book, for the operator commands that resolve incidents and sign post-mortems. */
+  readonly incidents: IncidentBook;
+  /** The stability gate, for the operator's sign-off. */
+  readonly gate: StabilityGate;
   /** Stops sampling and writes the clean-stop marker; before the runtime closes the store. */
   stop(): Promise<void>;
 }
@@ -102,6 +106,8 @@ export async function startOpsRecords(o: {
       gates: { stability: () => gate.evaluate() },
       reports,
     },
+    incidents: book,
+    gate,
     stop: async () => {
       await reports.stop();
       await sampler.stop();
