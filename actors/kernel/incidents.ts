@@ -23,6 +23,8 @@ export interface Incident {
  */
 export class IncidentLog {
   private readonly items: Incident[] = [];
+  /** The journal entry of each kept incident, by incident id. */
+  private readonly entries = new Map<number, JournalEntry>();
   private readonly listeners = new Set<(incident: Incident, entry: JournalEntry) => void>();
   private next = 1;
 
@@ -46,7 +48,10 @@ export class IncidentLog {
     });
     this.logger.error({ incident }, `incident ${kind}: ${detail}`);
     this.items.push(incident);
-    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    this.entries.set(incident.id, entry);
+    if (this.items.length > this.capacity)
+      for (const dropped of this.items.splice(0, this.items.length - this.capacity))
+        this.entries.delete(dropped.id);
     for (const listener of this.listeners) {
       try {
         listener(incident, entry);
@@ -65,6 +70,14 @@ export class IncidentLog {
   onRaise(listener: (incident: Incident, entry: JournalEntry) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Every kept incident with its journal entry, oldest first: what a listener that subscribed late
+   * (the incident book attaches after the tree has booted) catches up from.
+   */
+  raised(): { readonly incident: Incident; readonly entry: JournalEntry }[] {
+    return this.items.map((incident) => ({ incident, entry: this.entries.get(incident.id)! }));
   }
 
   /** Incidents, oldest first, optionally only those of `kind`. */

@@ -239,6 +239,11 @@ export class Runtime implements SystemView {
     return this.incidentLog.onRaise(listener);
   }
 
+  /** Incidents raised in this process with their journal entries, oldest first (see `IncidentLog.raised`). */
+  raised(): { readonly incident: Incident; readonly entry: JournalEntry }[] {
+    return this.incidentLog.raised();
+  }
+
   /** Incidents raised in this process, oldest first (optionally of one `kind`). */
   incidents(kind?: string): Incident[] {
     return this.incidentLog.list(kind);

@@ -53,7 +53,7 @@ export interface IncidentBookOptions {
 /** What the book listens to once {@link IncidentBook.attach}ed; every part is optional. */
 export interface IncidentSources {
   /** The kernel's incidents: each raise opens an incident (or counts as a recurrence). */
-  readonly incidents?: Pick<IncidentLog, 'onRaise'>;
+  readonly incidents?: Pick<IncidentLog, 'onRaise'> & Partial<Pick<IncidentLog, 'raised'>>;
   /** Kill switches: an engaged kill mitigates the incidents it covers; drafts list those engaged. */
   readonly kills?: Pick<KillSwitches, 'onChange' | 'list'>;
   /** A component's state (`Runtime.component(id)?.behaviourState`): is the scope already restricted? */
@@ -111,11 +111,16 @@ export class IncidentBook {
 
   /**
    * Subscribes to the runtime's incidents, journal and kill switches; returns the detach function.
-   * Attaching again replaces the previous sources.
+   * Attaching again replaces the previous sources. Raises the incident log already holds that the
+   * book has not taken in (those of the tree's boot, before the book existed) are taken in first;
+   * whether their scope was already restricted is judged at the attach.
    */
   attach(sources: IncidentSources): () => void {
     this.detach();
     this.sources = sources;
+    const taken = this.ledger.records.meta.lastRaiseSeq;
+    for (const { incident, entry } of sources.incidents?.raised?.() ?? [])
+      if (entry.seq > taken) void this.ingest(incident, entry).catch(this.failed);
     const offs = [
       sources.incidents?.onRaise((incident, entry) => void this.ingest(incident, entry).catch(this.failed)),
       this.options.journal.onTransition((entry) => {

@@ -209,6 +209,34 @@ test('a raise taken in twice (same journal seq) lands once', async (t) => {
   t.is(p.book.get(1).occurrences, 1);
 });
 
+test('raises before the book attached (the tree booting) are taken in at attach, once, and never again after a restart', async (t) => {
+  const p = await bookProcess();
+  p.detach();
+  const bootedAt = p.clock.now();
+  p.incidents.raise('feed', 'BOOT_THING', 'raised while the tree booted');
+  p.incidents.raise('venue', 'OTHER_THING', 'also during boot');
+  p.clock.advance(MINUTE);
+  p.book.attach({ incidents: p.incidents, kills: p.kills });
+  p.book.attach({ incidents: p.incidents, kills: p.kills });
+  await p.settle();
+  t.deepEqual(
+    p.book.list().map((v) => [v.id, v.actor, v.kind, v.occurrences]),
+    [
+      [1, 'feed', 'BOOT_THING', 1],
+      [2, 'venue', 'OTHER_THING', 1],
+    ],
+  );
+  t.is(p.book.get(1).raisedAt, bootedAt);
+
+  // A raise taken in by an earlier process is not taken again by a book that attaches later.
+  const again = await bookProcess({ store: p.store, clock: p.clock });
+  again.detach();
+  again.book.attach({ incidents: p.incidents, kills: again.kills });
+  await again.settle();
+  t.is(again.book.list().length, 2);
+  t.is(again.book.get(1).occurrences, 1);
+});
+
 test('unknown ids and blank identities are refused with a clear error, and nothing changes', async (t) => {
   const p = await bookProcess();
   p.incidents.raise('feed', 'BAD_THING', 'one');
