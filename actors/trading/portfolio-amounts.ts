@@ -10,9 +10,12 @@
 
 const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
 
+// Why a table: amounts are rescaled on every fill and every equity reading.
+const POWERS: readonly bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+
 /** `10^n` as a bigint. */
 export function pow10(n: number): bigint {
-  return 10n ** BigInt(n);
+  return n >= 0 && n < POWERS.length ? POWERS[n]! : 10n ** BigInt(n);
 }
 
 /** `n / d` rounded to the nearest integer, halves away from zero. `d` must be positive. */

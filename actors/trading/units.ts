@@ -33,6 +33,32 @@ export function isMultiple(value: number, step: number): boolean {
 
 /** Number of decimals of a step such as 0.001 (→ 3). */
 export function decimalsOf(step: number): number {
+  return stepOf(step).decimals;
+}
+
+interface Step {
+  readonly decimals: number;
+  /** 10^decimals. */
+  readonly scale: number;
+  /** The step in units of 10^-decimals (0.025 → 25 at 3 decimals); NaN unless a whole number. */
+  readonly whole: number;
+}
+
+// Why a cache: every price and quantity crossing a boundary is converted, with a handful of steps.
+const STEPS = new Map<number, Step>();
+
+function stepOf(step: number): Step {
+  const known = STEPS.get(step);
+  if (known) return known;
+  const decimals = countDecimals(step);
+  const scale = 10 ** decimals;
+  const whole = Math.round(step * scale);
+  const made = { decimals, scale, whole: Math.abs(step * scale - whole) < 1e-9 ? whole : NaN };
+  if (STEPS.size < 1_000) STEPS.set(step, made);
+  return made;
+}
+
+function countDecimals(step: number): number {
   const text = step.toString();
   if (text.includes('e-')) return Number(text.split('e-')[1]);
   const dot = text.indexOf('.');
@@ -45,5 +71,10 @@ function toUnits(value: number, step: number, what: string): number {
 }
 
 function fromUnits(units: number, step: number): number {
-  return Number((units * step).toFixed(decimalsOf(step)));
+  const { decimals, scale, whole } = stepOf(step);
+  const exact = units * whole;
+  // Integers divided by a power of ten are rounded once, to the double nearest the decimal: the
+  // same number `toFixed` text would parse to, without the text.
+  if (Number.isSafeInteger(exact) && decimals <= 22) return exact / scale + 0; // `+ 0`: no negative zero, as the text path never gave one
+  return Number((units * step).toFixed(decimals));
 }
