@@ -1,7 +1,13 @@
 import type { TradingStateValue } from '../../machines/trading-state.machine';
 import { mostRestrictive } from '../../machines/trading-state.machine';
-import type { Clock } from '../kernel/clock';
+import type { Clock, TimerHandle } from '../kernel/clock';
 import type { Store } from '../kernel/store';
+
+/** What the switches need of a store; `onStatus` lets a refused write be retried when it returns. */
+export type KillStore = Pick<Store, 'getValue' | 'setValue'> & Partial<Pick<Store, 'onStatus'>>;
+
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
 /**
  * A rung of the kill-switch ladder, each including the ones before it: `reduce` stops entries
@@ -81,21 +87,53 @@ export class KillSwitches {
   private readonly listeners = new Set<(change: KillChange) => void>();
   private seq = 0;
   private writes: Promise<void> = Promise.resolve();
+  /** The switches changed since the store last took them (a write was refused). */
+  private unsaved = false;
+  private retry: TimerHandle | undefined;
+  private retryMs = RETRY_FIRST_MS;
+  /** Counts writes asked for: only the newest one settles `unsaved`. */
+  private version = 0;
+  private offStatus: () => void = () => {};
 
   private constructor(
-    private readonly store: Pick<Store, 'getValue' | 'setValue'>,
+    private readonly store: KillStore,
     private readonly clock: Clock,
   ) {}
 
-  /** The switches as stored (none when nothing was stored). */
-  static async load(store: Pick<Store, 'getValue' | 'setValue'>, clock: Clock): Promise<KillSwitches> {
+  /**
+   * The switches as stored (none when nothing was stored). A change the store refuses (it is down)
+   * stays in force here and is written again when the store says it is back, and on a backoff
+   * timer meanwhile: a kill engaged during an outage must survive the restart after it.
+   */
+  static async load(store: KillStore, clock: Clock): Promise<KillSwitches> {
     const kills = new KillSwitches(store, clock);
     const stored = await store.getValue<StoredKills>(KILL_SWITCHES_KEY);
     if (stored) {
       kills.seq = stored.seq;
       for (const record of stored.kills) kills.kills.set(key(record.scope), record);
     }
+    kills.offStatus =
+      store.onStatus?.((status) => {
+        if (status === 'up' && kills.unsaved) void kills.persist().catch(() => {});
+      }) ?? (() => {});
     return kills;
+  }
+
+  /** Whether a change is still waiting for the store to take it. */
+  get pendingWrite(): boolean {
+    return this.unsaved;
+  }
+
+  /** Settles when every write asked for so far has been tried. */
+  async idle(): Promise<void> {
+    await this.writes.catch(() => {});
+  }
+
+  /** Stops retrying writes and listening to the store (the switches stay readable). */
+  close(): void {
+    this.offStatus();
+    this.clock.clearTimeout(this.retry);
+    this.retry = undefined;
   }
 
   /**
@@ -159,10 +197,37 @@ export class KillSwitches {
     for (const listener of [...this.listeners]) listener(change);
   }
 
-  /** Writes are chained, so the last one stored is the latest state. */
+  /** Writes are chained, so the last one stored is the latest state; each writes the state whole. */
   private persist(): Promise<void> {
     const value: StoredKills = { seq: this.seq, kills: this.list() };
-    this.writes = this.writes.catch(() => {}).then(() => this.store.setValue(KILL_SWITCHES_KEY, value));
+    const version = ++this.version;
+    this.unsaved = true;
+    this.writes = this.writes
+      .catch(() => {})
+      .then(() => this.store.setValue(KILL_SWITCHES_KEY, value))
+      .then(
+        () => {
+          if (version !== this.version) return;
+          this.unsaved = false;
+          this.retryMs = RETRY_FIRST_MS;
+          this.clock.clearTimeout(this.retry);
+          this.retry = undefined;
+        },
+        (error: unknown) => {
+          this.scheduleRetry();
+          throw error;
+        },
+      );
     return this.writes;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retry !== undefined) return;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    this.retry = this.clock.setTimeout(() => {
+      this.retry = undefined;
+      if (this.unsaved) void this.persist().catch(() => {});
+    }, delay);
   }
 }

@@ -150,6 +150,7 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
     sides.set(e.id, { venue, mode: 'shadow', fresh: true, observe });
   }
   const kills = await KillSwitches.load(store, clock);
+  closers.push(() => kills.close());
   let lookup: (actor: string) => string | undefined = () => undefined;
   const services: TradingServices = {
     instance: config.instance,

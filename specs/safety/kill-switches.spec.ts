@@ -2,6 +2,7 @@ import test from 'ava';
 import { VirtualClock } from '../../actors/kernel/clock-virtual';
 import { MemoryStore } from '../../actors/kernel/store-memory';
 import { KILL_SWITCHES_KEY, KillSwitches } from '../../actors/safety/kill-switches';
+import { OutageStore, StoreOutage } from '../../actors/sim/store-outage';
 import { defaultTradingConfig } from '../../actors/trading/trading-config';
 import type { SimVenue } from '../../actors/venues/sim-venue';
 import { simulatedTrading } from '../helpers/trading';
@@ -67,6 +68,49 @@ test('engaged kills are stored as one value and loaded again by a new process', 
   t.deepEqual(again.list(), kills.list());
   t.is(again.restriction('maker', 'mm-btc'), 'HALTED');
   t.deepEqual(changes, ['engaged maker cancel', 'engaged trend-btc reduce']);
+});
+
+test('a kill engaged while the store is down holds at once and is stored when the store returns', async (t) => {
+  const clock = new VirtualClock();
+  const inner = new MemoryStore({ instance: 'k' });
+  const outage = new StoreOutage();
+  const kills = await KillSwitches.load(new OutageStore(inner, outage), clock);
+  outage.begin();
+  await t.throwsAsync(kills.engage({ level: 'global', id: 'global' }, 'cancel', 'operator halt', 'alice'));
+  t.is(kills.restriction('maker'), 'HALTED');
+  t.true(kills.pendingWrite);
+  t.is(await inner.getValue(KILL_SWITCHES_KEY), undefined);
+
+  outage.end();
+  await kills.idle();
+  t.false(kills.pendingWrite);
+  const restarted = await KillSwitches.load(inner, clock);
+  t.is(restarted.restriction('maker'), 'HALTED');
+  t.is(restarted.get({ level: 'global', id: 'global' })?.by, 'alice');
+  kills.close();
+});
+
+test('a refused write is retried on a backoff timer when the store says nothing of coming back', async (t) => {
+  const clock = new VirtualClock();
+  const inner = new MemoryStore({ instance: 'k' });
+  let refuse = true;
+  const flaky = {
+    getValue: <T>(k: string) => inner.getValue<T>(k),
+    setValue: (k: string, v: unknown) =>
+      refuse ? Promise.reject(new Error('store refused')) : inner.setValue(k, v),
+  };
+  const kills = await KillSwitches.load(flaky, clock);
+  await t.throwsAsync(kills.engage({ level: 'engine', id: 'maker' }, 'reduce', 'drawdown', 'breaker:dd'));
+  await t.throwsAsync(kills.release({ level: 'engine', id: 'maker' }, 'alice'));
+  refuse = false;
+  await clock.advance(1_000);
+  await kills.idle();
+  await clock.advance(2_000);
+  await kills.idle();
+  t.false(kills.pendingWrite);
+  // The newest state is what is stored: the release, not the engagement before it.
+  t.deepEqual((await inner.getValue<{ kills: unknown[] }>(KILL_SWITCHES_KEY))?.kills, []);
+  kills.close();
 });
 
 test('kill at engine scope: its open orders are cancelled at the venue, it places none after, the other engine trades on', async (t) => {
