@@ -8,6 +8,7 @@ import type { Store } from '../kernel/store';
 import type { SystemConfigInput } from '../kernel/system-config';
 import { CcxtVenue } from '../venues/ccxt-venue';
 import { breakerComponentId, defaultBreakers } from '../safety/breaker-defaults';
+import { applyBreakerOverrides } from '../safety/breaker-overrides';
 import circuitBreaker from '../safety/components/circuit-breaker';
 import reconciliation from '../safety/components/reconciliation';
 import { KillSwitches } from '../safety/kill-switches';
@@ -305,11 +306,11 @@ function ownsAccount(config: TradingConfig, engine: string): boolean {
   return config.engines.find((x) => x.mode === 'live')?.id === engine;
 }
 
-/** The breakers of a trading config: the defaults for its engines, or none. */
+/** The breakers of a trading config: the defaults for its engines with its overrides, or none. */
 export function tradingBreakers(config: TradingConfig): ReturnType<typeof defaultBreakers> {
-  return config.safety.breakers === 'none'
-    ? []
-    : defaultBreakers(config.engines.map((e) => ({ id: e.id, strategies: e.strategies })));
+  if (config.safety.breakers === 'none') return [];
+  const defaults = defaultBreakers(config.engines.map((e) => ({ id: e.id, strategies: e.strategies })));
+  return applyBreakerOverrides(defaults, config.safety.breakerOverrides).breakers;
 }
 
 /** Last in the tree: the breakers watch what the engines do and start once they run. */

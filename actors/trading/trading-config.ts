@@ -4,6 +4,7 @@ import { formatPath } from '../kernel/system-config';
 import { STRATEGY_KINDS, createStrategy } from './strategies/registry';
 import { riskEngineConfigSchema } from './risk-engine.config';
 import { breakerComponentId, defaultBreakers } from '../safety/breaker-defaults';
+import { applyBreakerOverrides, breakerOverridesSchema } from '../safety/breaker-overrides';
 import {
   GLOBAL_TRADING_STATE,
   marketDataId,
@@ -82,6 +83,8 @@ export const tradingConfigSchema = z.strictObject({
   safety: z
     .strictObject({
       breakers: z.enum(['default', 'none']).default('default'),
+      /** Per default breaker, by name, the levels, confirmations, cooldown or RED step that differ. */
+      breakerOverrides: breakerOverridesSchema,
       /** How often each breaker reads its metric (clock ms). */
       breakerSampleMs: z.number().int().min(100).max(3_600_000).default(10_000),
       /** Each engine reconciles with its venue at start (trading REDUCING until then) and every interval. */
@@ -90,6 +93,7 @@ export const tradingConfigSchema = z.strictObject({
     })
     .default({
       breakers: 'default',
+      breakerOverrides: {},
       breakerSampleMs: 10_000,
       reconciliation: true,
       reconcileEveryMs: 60_000,
@@ -148,6 +152,12 @@ export function parseTradingConfig(raw: unknown): TradingConfig {
         );
     });
   });
+  if (config.safety.breakers === 'default')
+    issues.push(
+      ...applyBreakerOverrides(defaultBreakers(config.engines), config.safety.breakerOverrides).problems,
+    );
+  else if (Object.keys(config.safety.breakerOverrides).length > 0)
+    issues.push(`safety.breakerOverrides: set, but safety.breakers is "none"`);
   if (
     config.venue.kind === 'ccxt' &&
     (config.venue.apiKey === undefined || config.venue.secret === undefined)
