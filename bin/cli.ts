@@ -25,6 +25,9 @@ Usage:
       status | halt [reason] | resume [ACTIVE|REDUCING] | kill_engine E [reduce|cancel|flatten]
       kill_strategy S [step] | kill_all [step] | resume_engine E | resume_strategy S
       reset_breaker B | chaos start|stop [scenario] | confirm NONCE | audit
+      incidents [STATE] | resolve_incident ID [note] | reopen_incident ID reason | postmortem ID
+      complete_postmortem ID rootCause|actions|followUp|followUps text | sign_postmortem ID
+      signoff_gate [note]
 
   predator gate stability [--json] [--url URL] [--data-dir DIR]
       The phase-6 stability gate of the running instance: each criterion, met or not, with its

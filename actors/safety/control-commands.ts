@@ -1,7 +1,19 @@
 import { z } from 'zod';
-import { PredatorError } from '../kernel/errors';
+import { ControlCommandError, Words, bounded, printable, scrub } from './command-words';
 import type { KillScope, KillStep } from './kill-switches';
 import { KILL_STEPS } from './kill-switches';
+import type { OpsCommand, OpsCommandName } from './ops-commands';
+import {
+  OPS_COMMAND_USAGE,
+  describeOpsCommand,
+  isOpsCommand,
+  isOpsCommandName,
+  opsChangesState,
+  parseOpsCommand,
+} from './ops-commands';
+
+export { ControlCommandError } from './command-words';
+export type { ControlCommandProblem } from './command-words';
 
 /** A command as an operator typed it: a name and its words, e.g. `kill_engine maker flatten`. */
 export interface ControlCommandInput {
@@ -15,7 +27,8 @@ export type EngineMode = 'shadow' | 'live';
 /**
  * A parsed operator command. `kill` covers `kill_engine`, `kill_strategy` and `kill_all`, and
  * `resume` likewise `resume_engine`, `resume_strategy` and `resume` (global); a `null` engine or
- * scenario means "all" or "the default".
+ * scenario means "all" or "the default". The commands on incidents, post-mortems and the stability
+ * gate are the {@link OpsCommand}s (`ops-commands.ts`).
  */
 export type ControlCommand =
   | { readonly type: 'status' }
@@ -24,14 +37,11 @@ export type ControlCommand =
   | { readonly type: 'kill'; readonly scope: KillScope; readonly step: KillStep }
   | { readonly type: 'set_mode'; readonly mode: EngineMode; readonly engine: string | null }
   | { readonly type: 'reset_breaker'; readonly name: string }
-  | { readonly type: 'chaos'; readonly action: 'start' | 'stop'; readonly scenario: string | null };
+  | { readonly type: 'chaos'; readonly action: 'start' | 'stop'; readonly scenario: string | null }
+  | OpsCommand;
 
 /** The `type` of a {@link ControlCommand}. */
 export type ControlCommandType = ControlCommand['type'];
-
-/** What was wrong with a command's input. */
-export type ControlCommandProblem =
-  'MALFORMED_INPUT' | 'UNKNOWN_COMMAND' | 'MISSING_ARGUMENT' | 'EXTRA_ARGUMENT' | 'BAD_VALUE';
 
 /** A command name an operator can type (`kill_engine`, not the parsed `kill`). */
 export type ControlCommandName =
@@ -45,7 +55,8 @@ export type ControlCommandName =
   | 'kill_all'
   | 'set_mode'
   | 'reset_breaker'
-  | 'chaos';
+  | 'chaos'
+  | OpsCommandName;
 
 /** The usage line of every command an operator can type, in help order. */
 export const COMMAND_USAGE: Readonly<Record<ControlCommandName, string>> = Object.freeze({
@@ -60,38 +71,17 @@ export const COMMAND_USAGE: Readonly<Record<ControlCommandName, string>> = Objec
   set_mode: 'set_mode <shadow|live> [engine]',
   reset_breaker: 'reset_breaker <name>',
   chaos: 'chaos <start|stop> [scenario]',
+  ...OPS_COMMAND_USAGE,
 });
 
 /** Reason recorded for a `halt` typed without one. */
 export const DEFAULT_HALT_REASON = 'operator halt';
 
-/**
- * A command could not be parsed. Nothing was executed; the message names the problem and what was
- * expected, and is safe to show to the operator who typed it.
- */
-export class ControlCommandError extends PredatorError {
-  constructor(
-    readonly problem: ControlCommandProblem,
-    /** The command name as given (empty when the input had none). */
-    readonly command: string,
-    /** What would have been accepted: a usage line or a list of values. */
-    readonly expected: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const inputSchema = z.object({ command: z.string(), args: z.array(z.string()) });
 
 const GLOBAL: KillScope = Object.freeze({ level: 'global', id: 'global' });
 const RESUME_STATES = ['ACTIVE', 'REDUCING'] as const;
-const NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_REASON = 200;
-// Why: the command line lands in the audit log and in chat messages; a newline or escape sequence
-// could forge a line there.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_CHARS_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**
  * Parses what an operator typed into a {@link ControlCommand}. Throws {@link ControlCommandError}
@@ -114,8 +104,8 @@ export function parseCommand(input: ControlCommandInput): ControlCommand {
     const shown = command === '' ? 'empty command' : `unknown command "${printable(command)}"`;
     throw new ControlCommandError('UNKNOWN_COMMAND', command, known, `${shown}; known commands: ${known}`);
   }
-  const words = new Words(command, args);
-  const parsed = parseKnown(command, words);
+  const words = new Words(command, COMMAND_USAGE[command], args);
+  const parsed = isOpsCommandName(command) ? parseOpsCommand(command, words) : parseKnown(command, words);
   words.end();
   return parsed;
 }
@@ -124,14 +114,12 @@ function isCommandName(command: string): command is ControlCommandName {
   return Object.hasOwn(COMMAND_USAGE, command);
 }
 
-function parseKnown(command: ControlCommandName, words: Words): ControlCommand {
+function parseKnown(command: Exclude<ControlCommandName, OpsCommandName>, words: Words): ControlCommand {
   switch (command) {
     case 'status':
       return { type: 'status' };
     case 'halt': {
-      const reason = words.rest();
-      if (reason.length > MAX_REASON)
-        words.fail('BAD_VALUE', `reason is longer than ${MAX_REASON} characters`);
+      const reason = words.rest('reason', MAX_REASON);
       return { type: 'halt', reason: reason === '' ? DEFAULT_HALT_REASON : reason };
     }
     case 'resume':
@@ -175,90 +163,6 @@ function parseKnown(command: ControlCommandName, words: Words): ControlCommand {
   }
 }
 
-/** The operator's words, consumed left to right; every failure names the command's usage. */
-class Words {
-  private next = 0;
-  private readonly args: readonly string[];
-
-  constructor(
-    private readonly command: ControlCommandName,
-    args: readonly string[],
-  ) {
-    const bad = args.find((arg) => CONTROL_CHARS.test(arg));
-    if (bad !== undefined) this.fail('BAD_VALUE', `argument "${printable(bad)}" contains control characters`);
-    // Why: a chat adapter that splits on single spaces turns a double space into an empty word.
-    this.args = args.map((arg) => arg.trim()).filter((arg) => arg !== '');
-  }
-
-  oneOf<T extends string>(what: string, values: readonly T[]): T {
-    const word = this.args[this.next];
-    if (word === undefined) this.fail('MISSING_ARGUMENT', `missing ${what} (${values.join('|')})`);
-    return this.pick(what, values, word);
-  }
-
-  optionalOneOf<T extends string>(what: string, values: readonly T[]): T | null {
-    const word = this.args[this.next];
-    return word === undefined ? null : this.pick(what, values, word);
-  }
-
-  name(what: string): string {
-    const word = this.args[this.next];
-    if (word === undefined) this.fail('MISSING_ARGUMENT', `missing ${what}`);
-    return this.checkName(what, word);
-  }
-
-  optionalName(what: string): string | null {
-    const word = this.args[this.next];
-    return word === undefined ? null : this.checkName(what, word);
-  }
-
-  /** All remaining words, joined by single spaces. */
-  rest(): string {
-    const words = this.args.slice(this.next);
-    this.next = this.args.length;
-    return words.join(' ');
-  }
-
-  end(): void {
-    const extra = this.args.slice(this.next);
-    if (extra.length > 0)
-      this.fail('EXTRA_ARGUMENT', `unexpected argument${extra.length > 1 ? 's' : ''} "${extra.join(' ')}"`);
-  }
-
-  fail(problem: ControlCommandProblem, what: string): never {
-    const usage = COMMAND_USAGE[this.command];
-    throw new ControlCommandError(problem, this.command, usage, `${this.command}: ${what}; usage: ${usage}`);
-  }
-
-  private pick<T extends string>(what: string, values: readonly T[], word: string): T {
-    const value = values.find((v) => v === word);
-    if (value === undefined)
-      this.fail('BAD_VALUE', `bad ${what} "${printable(word)}", expected one of ${values.join('|')}`);
-    this.next++;
-    return value;
-  }
-
-  private checkName(what: string, word: string): string {
-    if (!NAME.test(word))
-      this.fail('BAD_VALUE', `bad ${what} "${printable(word)}", expected 1-64 letters, digits, _ . : -`);
-    this.next++;
-    return word;
-  }
-}
-
-/** A word safe to quote back in an error message: no control characters, bounded length. */
-function printable(word: string): string {
-  return bounded(scrub(word), 40);
-}
-
-function scrub(text: string): string {
-  return text.replace(CONTROL_CHARS_ALL, '?');
-}
-
-function bounded(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
 const STEP_TEXT: Readonly<Record<KillStep, string>> = {
   reduce: 'reduce only (no new exposure)',
   cancel: 'cancel open orders',
@@ -273,6 +177,7 @@ const STEP_TEXT: Readonly<Record<KillStep, string>> = {
  * // 'kill engine maker: cancel open orders'
  */
 export function describeCommand(cmd: ControlCommand): string {
+  if (isOpsCommand(cmd)) return describeOpsCommand(cmd);
   switch (cmd.type) {
     case 'status':
       return 'show status';
@@ -299,8 +204,12 @@ function where(scope: KillScope): string {
   return scope.level === 'global' ? 'all engines' : `${scope.level} ${scope.id}`;
 }
 
-/** Whether a command changes anything (and so needs a confirmation); only `status` does not. */
+/**
+ * Whether a command changes anything (and so needs a confirmation): all but `status`, `incidents`
+ * and `postmortem`.
+ */
 export function changesState(cmd: ControlCommand): boolean {
+  if (isOpsCommand(cmd)) return opsChangesState(cmd);
   return cmd.type !== 'status';
 }
 

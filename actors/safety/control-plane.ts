@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock';
+import { PredatorError } from '../kernel/errors';
 import type { ControlCommand, ControlCommandInput, ControlCommandType } from './control-commands';
 import { changesState, commandLine, describeCommand, parseCommand } from './control-commands';
 
@@ -21,15 +22,25 @@ const ROLE_RANK: Readonly<Record<Role, number>> = Object.freeze({ viewer: 0, ope
  * The least role each command needs; a higher role may do what a lower one may. Deny by default:
  * a command or role missing from the tables is refused to everyone. Stopping things (halt, kill,
  * reset a breaker) is an operator's job; starting them again, going live and chaos are an admin's.
+ * Incidents are an operator's records: whoever handled one resolves it, writes its post-mortem and
+ * signs it (none of which lifts a kill or moves money). Signing off the stability gate, the
+ * decision those records feed, is an admin's, so closing post-mortems alone never passes the gate.
  */
 export const REQUIRED_ROLE: Readonly<Record<ControlCommandType, Role>> = Object.freeze({
   status: 'viewer',
+  incidents: 'viewer',
+  postmortem: 'viewer',
   halt: 'operator',
   kill: 'operator',
   reset_breaker: 'operator',
+  resolve_incident: 'operator',
+  reopen_incident: 'operator',
+  complete_postmortem: 'operator',
+  sign_postmortem: 'operator',
   resume: 'admin',
   set_mode: 'admin',
   chaos: 'admin',
+  signoff_gate: 'admin',
 });
 
 /** Whether `role` may run commands of `type` under {@link REQUIRED_ROLE}. */
@@ -40,11 +51,25 @@ export function isAllowed(role: Role, type: ControlCommandType): boolean {
 
 /** What the control plane acts on: the running instance, behind an interface so specs can fake it. */
 export interface ControlTarget {
-  /** Why the command cannot apply here (e.g. no engine of that name), or null when it can. */
-  check(cmd: ControlCommand): string | null;
-  /** Carries the command out; the resolved value is shown to the caller. */
+  /**
+   * Why the command cannot apply here (e.g. no engine of that name, an incident already resolved),
+   * or null when it can. Asked before a nonce is issued and again before the command runs.
+   */
+  check(cmd: ControlCommand): string | null | Promise<string | null>;
+  /**
+   * Carries the command out; the resolved value is shown to the caller. Throws
+   * {@link ControlTargetRefusal} when it refused and changed nothing; any other error reads as a
+   * failure that may have partly taken effect.
+   */
   execute(cmd: ControlCommand, by: Identity): Promise<unknown>;
 }
+
+/**
+ * A target refused a command while executing it and changed nothing (e.g. the incident book found
+ * the incident in another state than the check saw): answered `refused` / `INVALID_TARGET`, not
+ * `failed`.
+ */
+export class ControlTargetRefusal extends PredatorError {}
 
 /** Why a request or confirmation was refused. */
 export type RefusalReason =
@@ -175,7 +200,7 @@ export class ControlPlane {
     // Why role before target: a viewer must not learn which engines exist by probing names.
     const forbidden = this.authorize(identity, command);
     if (forbidden) return record(forbidden);
-    const invalid = this.checkTarget(command);
+    const invalid = await this.checkTarget(command);
     if (invalid) return record(invalid);
 
     if (!changesState(command)) return record(await this.run(command, identity));
@@ -231,7 +256,7 @@ export class ControlPlane {
     if (this.used.size > MAX_USED) this.used.delete(this.used.keys().next().value as string);
     const forbidden = this.authorize(identity, pending.command);
     if (forbidden) return record(forbidden);
-    const invalid = this.checkTarget(pending.command);
+    const invalid = await this.checkTarget(pending.command);
     if (invalid) return record(invalid);
     return record(await this.run(pending.command, identity));
   }
@@ -247,10 +272,10 @@ export class ControlPlane {
     );
   }
 
-  private checkTarget(command: ControlCommand): ControlAnswer | null {
+  private async checkTarget(command: ControlCommand): Promise<ControlAnswer | null> {
     let problem: string | null;
     try {
-      problem = this.target.check(command);
+      problem = await this.target.check(command);
     } catch (err) {
       problem = `target check failed: ${errorMessage(err)}`;
     }
@@ -263,6 +288,7 @@ export class ControlPlane {
       const result = await this.target.execute(command, snapshot(identity));
       return { status: 'done', summary, result };
     } catch (err) {
+      if (err instanceof ControlTargetRefusal) return refused('INVALID_TARGET', err.message);
       return { status: 'failed', summary, error: errorMessage(err) };
     }
   }

@@ -5,7 +5,7 @@
  */
 
 // Commonly used
-export { ControlPlane, REQUIRED_ROLE, isAllowed } from './control-plane';
+export { ControlPlane, ControlTargetRefusal, REQUIRED_ROLE, isAllowed } from './control-plane';
 export type {
   AuditEntry,
   AuditLog,
@@ -37,6 +37,12 @@ export type {
   ControlCommandType,
   EngineMode,
 } from './control-commands';
+export { OPS_COMMAND_USAGE, POSTMORTEM_FIELDS } from './ops-commands';
+export type { OpsCommand, OpsCommandName, PostmortemField } from './ops-commands';
+
+// Incidents and the stability gate, as operator commands reach them
+export { OpsControl } from './ops-control';
+export type { IncidentLine, OpsIncidentBook } from './ops-control';
 
 // Local admin credential
 export {

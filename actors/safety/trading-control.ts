@@ -5,8 +5,12 @@ import { GLOBAL_TRADING_STATE, strategyTradingState } from '../trading/trading-s
 import type { ControlCommand } from './control-commands';
 import type { ControlTarget, Identity } from './control-plane';
 import type { KillScope, KillStep } from './kill-switches';
+import { isOpsCommand } from './ops-commands';
 
-/** The breakers and the chaos engine, as the control plane steers them (either may be absent). */
+/**
+ * What the control plane steers besides kills and trading states: the breakers, the chaos engine
+ * and the operations records (any may be absent).
+ */
 export interface SafetyControls {
   /** Breaker names, and the component that hosts each. */
   readonly breakers?: ReadonlyMap<string, string>;
@@ -17,7 +21,11 @@ export interface SafetyControls {
     stop(by: string): Promise<unknown>;
     status(): unknown;
   };
+  /** The incident book and the stability gate (`OpsControl`), for the incident and sign-off commands. */
+  readonly ops?: ControlTarget;
 }
+
+const NO_OPS = 'this instance keeps no incident book or stability gate';
 
 /** The engines and strategies of the running config. */
 export interface TradingLayout {
@@ -37,7 +45,8 @@ function stateComponent(scope: KillScope): string {
  * (no new orders anywhere, open orders cancelled) and not the kernel's GLOBAL HALT: the engines
  * keep running so that cancels, fills and reconciliation go on — a halt must never block exits.
  * Every kill is engaged on the synchronous gate first (every engine refuses at once), then shown
- * on the scope's trading-state component (journaled, visible in the tree).
+ * on the scope's trading-state component (journaled, visible in the tree). Commands on incidents,
+ * post-mortems and the stability gate are handed to `safety.ops`.
  */
 export class TradingControl implements ControlTarget {
   constructor(
@@ -47,7 +56,8 @@ export class TradingControl implements ControlTarget {
     private readonly safety: SafetyControls = {},
   ) {}
 
-  check(cmd: ControlCommand): string | null {
+  check(cmd: ControlCommand): string | null | Promise<string | null> {
+    if (isOpsCommand(cmd)) return this.safety.ops ? this.safety.ops.check(cmd) : NO_OPS;
     switch (cmd.type) {
       case 'kill':
       case 'resume':
@@ -68,6 +78,10 @@ export class TradingControl implements ControlTarget {
   }
 
   async execute(cmd: ControlCommand, by: Identity): Promise<unknown> {
+    if (isOpsCommand(cmd)) {
+      if (!this.safety.ops) throw new Error(NO_OPS);
+      return this.safety.ops.execute(cmd, by);
+    }
     switch (cmd.type) {
       case 'status':
         return this.status();

@@ -88,9 +88,13 @@ function report(flags: CtlFlags, status: number, json: unknown): number {
   }
   const answer = json as ControlAnswer;
   switch (answer.status) {
-    case 'done':
-      show(flags, answer, `done: ${answer.summary}\n${JSON.stringify(answer.result, null, 2)}`);
+    case 'done': {
+      // A text result (a post-mortem's Markdown) reads as itself, not as one escaped JSON string.
+      const result =
+        typeof answer.result === 'string' ? answer.result : JSON.stringify(answer.result, null, 2);
+      show(flags, answer, `done: ${answer.summary}\n${result}`);
       return CTL_EXIT.done;
+    }
     case 'refused':
       show(flags, answer, `refused (${answer.reason}): ${answer.message}`);
       return CTL_EXIT.refused;

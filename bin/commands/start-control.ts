@@ -11,6 +11,9 @@ import { ChaosEngine } from '../../actors/safety/chaos-engine';
 import { DEFAULT_CHAOS_PROFILE } from '../../actors/safety/chaos-scenarios';
 import { StoreAuditLog } from '../../actors/safety/control-audit-store';
 import { ControlPlane } from '../../actors/safety/control-plane';
+import { OpsControl } from '../../actors/safety/ops-control';
+import type { IncidentBook } from '../../actors/ops/incident-book';
+import type { StabilityGate } from '../../actors/ops/stability-gate';
 import type { SafetyControls } from '../../actors/safety/trading-control';
 import { TradingControl } from '../../actors/safety/trading-control';
 import type { TradingConfig } from '../../actors/trading/trading-config';
@@ -33,7 +36,8 @@ export interface GatewayFile {
 /**
  * The control plane of a trading instance, ready for the gateway: a fresh admin token in
  * `dataDir/admin.token` (mode 0600, replaced at every start so an old copy stops working), the
- * audit trail in the store and the journal, and the trading target.
+ * audit trail in the store and the journal, and the trading target — with the incident book and
+ * the stability gate when `ops` is given (without them their commands are refused).
  */
 export async function startControl(options: {
   readonly dataDir: string;
@@ -42,6 +46,8 @@ export async function startControl(options: {
   readonly services: TradingServices;
   readonly config: TradingConfig;
   readonly safety?: SafetyControls;
+  /** The operations records (`startOpsRecords`), for the incident and sign-off commands. */
+  readonly ops?: { readonly incidents: IncidentBook; readonly gate: StabilityGate };
 }): Promise<GatewayControl> {
   const token = await writeAdminToken(options.dataDir);
   const audit = new StoreAuditLog(options.store, options.runtime.kernel.journal);
@@ -69,6 +75,7 @@ export async function startControl(options: {
         stop: () => Promise.resolve(chaos.stop()),
         status: () => chaos.status(),
       },
+      ...(options.ops ? { ops: new OpsControl(options.ops.incidents, options.ops.gate) } : {}),
       ...options.safety,
     }),
     audit,

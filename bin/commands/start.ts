@@ -149,6 +149,7 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
       store,
       services: trading.services,
       config: tradingConfig,
+      ops: { incidents: records.incidents, gate: records.gate },
     }).catch(async (error: unknown) => {
       await runtime.stop();
       await trading?.close();

@@ -173,9 +173,10 @@ test('describeCommand says in one line what will happen', (t) => {
     t.false(describeCommand(parse(...example(name))).includes('\n'));
 });
 
-test('only status leaves state alone', (t) => {
-  t.false(changesState(parse('status')));
-  const changing = Object.keys(COMMAND_USAGE).filter((name) => name !== 'status');
+test('only status, incidents and postmortem leave state alone', (t) => {
+  const reading = ['status', 'incidents', 'postmortem'];
+  for (const name of reading) t.false(changesState(parse(...example(name))), name);
+  const changing = Object.keys(COMMAND_USAGE).filter((name) => !reading.includes(name));
   for (const name of changing) t.true(changesState(parse(...example(name))), name);
 });
 
@@ -196,6 +197,11 @@ function example(name: string): [string, ...string[]] {
     set_mode: ['live'],
     reset_breaker: ['b1'],
     chaos: ['stop'],
+    resolve_incident: ['7'],
+    reopen_incident: ['7', 'recurred'],
+    postmortem: ['7'],
+    complete_postmortem: ['7', 'rootCause', 'venue', 'timeout'],
+    sign_postmortem: ['7'],
   };
   return [name, ...(args[name] ?? [])];
 }

@@ -277,12 +277,27 @@ test('a nonce generator that repeats itself cannot hand out one nonce twice', as
   t.like(await plane.request(operator, killMaker), { status: 'refused', reason: 'NONCE_UNAVAILABLE' });
 });
 
-test('role table: viewer reads, operator stops things, admin does everything', (t) => {
+test('role table: viewer reads, operator stops things and keeps incidents, admin does everything', (t) => {
   const types = Object.keys(REQUIRED_ROLE) as ControlCommandType[];
   const allowed = (role: Role) => types.filter((type) => isAllowed(role, type)).sort();
-  t.deepEqual(allowed('viewer'), ['status']);
-  t.deepEqual(allowed('operator'), ['halt', 'kill', 'reset_breaker', 'status']);
-  t.deepEqual(allowed('admin'), ['chaos', 'halt', 'kill', 'reset_breaker', 'resume', 'set_mode', 'status']);
+  const reads = ['incidents', 'postmortem', 'status'];
+  const incidents = ['complete_postmortem', 'reopen_incident', 'resolve_incident', 'sign_postmortem'];
+  t.deepEqual(allowed('viewer'), reads);
+  t.deepEqual(allowed('operator'), [...reads, 'halt', 'kill', 'reset_breaker', ...incidents].sort());
+  t.deepEqual(
+    allowed('admin'),
+    [
+      ...reads,
+      'halt',
+      'kill',
+      'reset_breaker',
+      ...incidents,
+      'chaos',
+      'resume',
+      'set_mode',
+      'signoff_gate',
+    ].sort(),
+  );
 });
 
 test('role table is deny-by-default for unknown roles and commands', async (t) => {
