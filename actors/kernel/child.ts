@@ -3,7 +3,9 @@ import type { ExitReason } from '../../machines/supervisor.policy';
 import type { ActorHost } from './actor-host';
 import type { Clock } from './clock';
 import type { Journal } from './journal';
+import type { AskReply } from './component-actor';
 import type { Logger } from './logger';
+import type { PendingAsks } from './pending-asks';
 import type { Rng } from './rng';
 import type { Store } from './store';
 import type { ComponentView, RestartType, SupervisorView } from './system-view';
@@ -42,10 +44,14 @@ export interface KernelServices {
   readonly host: ActorHost;
   readonly rng: Rng;
   readonly watchdog: Watchdog;
+  /** Asks waiting for their answer: who waits on whom (see `PendingAsks`). */
+  readonly asks: PendingAsks;
   /** Delivers `event` to every component subscribed to `topic`. */
   publish(topic: string, event: AnyEventObject): void;
   /** Delivers `event` to the component `actor`, or journals it as a dead letter. */
   tell(actor: string, event: AnyEventObject): void;
+  /** Asks component `actor` on behalf of `from` (a component id): see `Runtime.ask`. */
+  ask(from: string, actor: string, event: AnyEventObject, timeoutMs: number): Promise<AskReply>;
   /** The behaviour state of component `actor` while it runs; undefined when it does not. */
   stateOf(actor: string): string | undefined;
   /** Raises an incident on behalf of `actor` (see `IncidentLog`). */

@@ -12,6 +12,7 @@ import type { ForkedStep } from './forked-runner';
 import { ActorNotFoundError, AskTimeoutError } from './errors';
 import { JournaledActor } from './journaled-actor';
 import { Mailbox } from './mailbox';
+import { EXTERNAL_ASKER } from './pending-asks';
 import { SnapshotKeeper } from './snapshot-keeper';
 import type { ComponentView, Placement, RestartType } from './system-view';
 
@@ -226,21 +227,27 @@ export class ComponentActor implements ChildActor {
   /**
    * Request/response through the mailbox: resolves once the component has handled `event`, with
    * its state; rejects with `AskTimeoutError` if no answer comes within `timeoutMs` on the clock
-   * (a hung component), or `ActorNotFoundError` if it is not running.
+   * (a hung component), or `ActorNotFoundError` if it is not running. While it waits it is in the
+   * kernel's `PendingAsks`, `from` (a component id, or `external`) waiting on this component.
    */
-  ask(event: AnyEventObject, timeoutMs: number): Promise<AskReply> {
+  ask(event: AnyEventObject, timeoutMs: number, from: string = EXTERNAL_ASKER): Promise<AskReply> {
     return new Promise((resolve, reject) => {
       const incarnation = this.incarnation;
-      const timer = this.kernel.clock.setTimeout(
-        () => reject(new AskTimeoutError(this.id, event.type, timeoutMs)),
-        timeoutMs,
-      );
+      const { clock, asks } = this.kernel;
+      // Before the post: an idle mailbox answers inside it.
+      const pending = asks.add(from, this.id, event.type, clock.now(), timeoutMs);
+      const timer = clock.setTimeout(() => {
+        asks.settle(pending);
+        reject(new AskTimeoutError(this.id, event.type, timeoutMs));
+      }, timeoutMs);
       const reply = (answer: AskReply): void => {
-        this.kernel.clock.clearTimeout(timer);
+        clock.clearTimeout(timer);
+        asks.settle(pending);
         resolve(answer);
       };
       if (!incarnation || incarnation.ended || !incarnation.mailbox.post({ kind: 'event', event, reply })) {
-        this.kernel.clock.clearTimeout(timer);
+        clock.clearTimeout(timer);
+        asks.settle(pending);
         this.kernel.deadLetter(this.id, '', event.type);
         reject(new ActorNotFoundError(this.id));
       }
@@ -335,6 +342,10 @@ export class ComponentActor implements ChildActor {
       tell: (actor, event) => {
         if (!incarnation.ended) kernel.tell(actor, event);
       },
+      ask: (actor, event, timeoutMs = 5_000) =>
+        incarnation.ended
+          ? Promise.reject(new ActorNotFoundError(id))
+          : kernel.ask(id, actor, event, timeoutMs),
       stateOf: (actor) => kernel.stateOf(actor),
       publish: (topic, event) => {
         if (!incarnation.ended) kernel.publish(topic, event);
@@ -616,6 +627,7 @@ export class ComponentActor implements ChildActor {
     incarnation.ended = true;
     incarnation.unwatch();
     incarnation.mailbox.close();
+    this.kernel.asks.orphan(this.id);
     for (const timer of incarnation.timers.values()) this.kernel.clock.clearTimeout(timer.handle);
     incarnation.timers.clear();
     this.snapshots.capture();

@@ -1,6 +1,7 @@
 import type { AnyEventObject, AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import type { Clock } from './clock';
+import type { AskReply } from './component-actor';
 import type { Logger } from './logger';
 
 /** What a component's machine input is built from. */
@@ -70,6 +71,13 @@ export interface EffectEnv<TConfig = unknown> {
   stateOf(actor: string): string | undefined;
   /** Delivers an event to another component; journaled as a dead letter if it is not running. */
   tell(actor: string, event: AnyEventObject): void;
+  /**
+   * Asks another component and resolves once it has handled `event` (see `Runtime.ask`; 5 s by
+   * default). The kernel records this component as the one waiting, so the ops watchdog view sees
+   * who waits on whom. Awaited inside `handle`, it holds this component's mailbox meanwhile: two
+   * components doing so on each other deadlock (reported as `DEADLOCK`) until the watchdog kills them.
+   */
+  ask(actor: string, event: AnyEventObject, timeoutMs?: number): Promise<AskReply>;
   /** Delivers an event to every component subscribed to `topic`. */
   publish(topic: string, event: AnyEventObject): void;
   /**

@@ -26,6 +26,7 @@ import type { ComponentConfig, SupervisorConfig, SystemConfig } from './system-c
 import { parseSystemConfig } from './system-config';
 import type { HealthView, MachineGraph, SystemTreeView, SystemView } from './system-view';
 import { Watchdog } from './watchdog';
+import { EXTERNAL_ASKER, PendingAsks } from './pending-asks';
 import { IncidentLog } from './incidents';
 import type { Incident } from './incidents';
 import { SYSTEM_KEY } from './system-record';
@@ -101,6 +102,7 @@ export class Runtime implements SystemView {
     const topics = new Map<string, ComponentActor[]>();
     const incidents = new IncidentLog(journal, clock, logger);
     let tell: (actor: string, event: AnyEventObject) => void = () => {};
+    let ask: KernelServices['ask'] = () => Promise.reject(new Error('runtime not built yet'));
     let stateOf: (actor: string) => string | undefined = () => undefined;
     const kernel: KernelServices = {
       clock,
@@ -110,12 +112,14 @@ export class Runtime implements SystemView {
       host,
       rng: new Rng(config.seed),
       watchdog,
+      asks: new PendingAsks(),
       stepTimeoutMs: options.stepTimeoutMs ?? 10_000,
       snapshotIntervalMs: options.snapshotIntervalMs ?? 5_000,
       publish: (topic, event) => {
         for (const subscriber of topics.get(topic) ?? []) subscriber.deliver(event);
       },
       tell: (actor, event) => tell(actor, event),
+      ask: (from, actor, event, timeoutMs) => ask(from, actor, event, timeoutMs),
       stateOf: (actor) => stateOf(actor),
       incident: (actor, kind, detail, data) => void incidents.raise(actor, kind, detail, data),
       services: options.services,
@@ -133,6 +137,7 @@ export class Runtime implements SystemView {
       incidents,
     );
     tell = (actor, event) => runtime.send(actor, event);
+    ask = (from, actor, event, timeoutMs) => runtime.ask(actor, event, timeoutMs, from);
     stateOf = (actor) => runtime.components.get(actor)?.behaviourState;
     runtime.root = runtime.build(config.root) as SupervisorActor;
     runtime.root.onExit((_reason, detail) => void runtime.halt(`root supervisor gave up: ${detail}`));
@@ -172,10 +177,17 @@ export class Runtime implements SystemView {
   /**
    * Sends an event and waits until the component has handled it (its mailbox is serial, so every
    * earlier message was handled too). Rejects on a deadline on the clock, or for an unknown actor.
+   * `from` names the component waiting (`external` for callers outside the tree): the kernel keeps
+   * who waits on whom in `kernel.asks` while the ask is pending.
    */
-  ask(actor: string, event: AnyEventObject, timeoutMs = 5_000): Promise<AskReply> {
+  ask(
+    actor: string,
+    event: AnyEventObject,
+    timeoutMs = 5_000,
+    from: string = EXTERNAL_ASKER,
+  ): Promise<AskReply> {
     const component = this.components.get(actor);
-    if (component) return component.ask(event, timeoutMs);
+    if (component) return component.ask(event, timeoutMs, from);
     this.kernel.deadLetter(actor, '', event.type);
     return Promise.reject(new ActorNotFoundError(actor));
   }

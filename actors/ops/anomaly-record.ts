@@ -18,6 +18,10 @@ export const ANOMALY_KINDS = [
   'journal-growth',
   /** Journal entries the store has not acknowledged pile up in memory. */
   'journal-backlog',
+  /** A component missed heartbeats, fewer than the kill threshold, and answered again (`watchdog-view.ts`). */
+  'heartbeat-missed',
+  /** A running component is not under the kernel watchdog's heartbeats (`watchdog-view.ts`). */
+  'heartbeat-unwatched',
 ] as const;
 
 /** See {@link ANOMALY_KINDS}. */

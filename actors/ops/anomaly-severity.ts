@@ -21,6 +21,8 @@ export interface CountRule {
  * | `latency-creep` | – | ln p99 rising ≥ `minSlopePerHour`, tau ≥ `minTau` | the rise would reach the breaker's `yellowAtMs` within `criticalWithinMs` |
  * | `journal-growth` | history kept < `minRetentionDays` at the current rate | rate ≥ `rateFactor` × its baseline; stream longer than its bound | – |
  * | `journal-backlog` | – | unacknowledged ≥ `pendingWarn` | unacknowledged ≥ `pendingCritical` |
+ * | `heartbeat-missed` | – | misses below the watchdog's `maxMissed`, then an answer (`watchdog-view.ts`) | – (a kill is a `HUNG_COMPONENT` incident) |
+ * | `heartbeat-unwatched` | – | running without heartbeats for the view's `unwatchedAfterMs` | – |
  */
 export const COUNT_RULES: Readonly<Record<AnomalyKind, CountRule>> = {
   'breaker-recovered': { warning: 3 },
@@ -31,6 +33,8 @@ export const COUNT_RULES: Readonly<Record<AnomalyKind, CountRule>> = {
   'latency-creep': {},
   'journal-growth': {},
   'journal-backlog': {},
+  'heartbeat-missed': {},
+  'heartbeat-unwatched': {},
 };
 
 /** The severity the count rule of `kind` gives a record of `count` observations, if any. */

@@ -15,6 +15,8 @@ import { ResourceSampler } from '../../actors/ops/resource-sampler';
 import { realResourceSources } from '../../actors/ops/resource-sources';
 import { StabilityGate } from '../../actors/ops/stability-gate';
 import type { UptimeWatcher } from '../../actors/ops/uptime-watcher';
+import { WatchdogView } from '../../actors/ops/watchdog-view';
+import { runtimeWatchdogSources } from '../../actors/ops/watchdog-sources';
 import type { Trading } from '../../actors/trading/build-trading';
 import type { IncidentsView, OpsView } from '../../gateway/routes/ops';
 
@@ -33,8 +35,9 @@ export interface OpsRecords {
 /**
  * The operations records of a running instance, once its runtime has started: the incident book
  * (attached first, so the boot-loop incident is among its incidents), the boot-loop incident when
- * this start is one, the uptime watcher following the journal, the anomaly tracker, the stability
- * gate, and the hourly resource samples with the weekly long-run reports made from all of them.
+ * this start is one, the uptime watcher following the journal, the anomaly tracker, the watchdog
+ * view over the kernel's heartbeats and asks (its warnings go to the tracker), the stability gate,
+ * and the hourly resource samples with the weekly long-run reports made from all of them.
  */
 export async function startOpsRecords(o: {
   readonly store: Store;
@@ -66,6 +69,8 @@ export async function startOpsRecords(o: {
     },
   });
   anomalies.start();
+  const watchdog = WatchdogView.open({ sources: runtimeWatchdogSources(runtime, anomalies), clock, logger });
+  watchdog.start();
   const gate = await StabilityGate.open({
     store,
     journal: runtime.kernel.journal,
@@ -103,6 +108,7 @@ export async function startOpsRecords(o: {
       uptime: (windowMs) => uptime.snapshot(windowMs),
       incidents: incidentsView(book),
       anomalies: (query) => anomalies.snapshot(query),
+      watchdog: () => watchdog.snapshot(),
       gates: { stability: () => gate.evaluate() },
       reports,
     },
@@ -112,6 +118,7 @@ export async function startOpsRecords(o: {
       await reports.stop();
       await sampler.stop();
       await gate.stop();
+      watchdog.stop();
       await anomalies.stop();
       await uptime.stop();
     },

@@ -5,6 +5,7 @@ import { ConfigError } from '../../actors/kernel/errors';
 import type { IncidentView } from '../../actors/ops/incident-view';
 import type { Postmortem } from '../../actors/ops/postmortem';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
+import type { WatchdogSnapshot } from '../../actors/ops/watchdog-findings';
 import { IncidentNotFoundError } from '../../actors/ops/incident-errors';
 import { BadParameterError, NotFoundError } from '../errors';
 import { QueryParser, choiceParam, integerParam, parseParam } from '../params';
@@ -29,6 +30,8 @@ export interface OpsView {
   readonly reports?: ReportsView;
   /** Near misses and slow degradations; a bad query throws `ConfigError` naming the field. */
   anomalies?(query: Readonly<Record<string, string>>): AnomalySnapshot;
+  /** The watchdog view: heartbeats per component, asks in flight, hangs and deadlocks found. */
+  watchdog?(): WatchdogSnapshot;
 }
 
 /** The incident book as the gateway reads it. */
@@ -62,6 +65,7 @@ const incidentId = integerParam(1);
  *
  * - `GET /api/ops/uptime?windowMs=` → {@link UptimeSnapshot}
  * - `GET /api/ops/anomalies?kind=&severity=&active=&limit=` → `AnomalySnapshot`
+ * - `GET /api/ops/watchdog` → `WatchdogSnapshot`
  */
 export function opsRoutes(ops: OpsView | undefined): Router {
   const router = new Router({ prefix: '/api/ops' });
@@ -93,6 +97,12 @@ export function opsRoutes(ops: OpsView | undefined): Router {
         at > 0 ? first.slice(at + 1).trim() : first,
       );
     }
+  });
+  router.get('/watchdog', (ctx) => {
+    const source = view();
+    if (source.watchdog === undefined) throw new NotFoundError(OPS_NOT_KEPT);
+    noQuery.parse(ctx.query);
+    ctx.body = source.watchdog();
   });
   return router;
 }
