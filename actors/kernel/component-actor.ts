@@ -14,6 +14,7 @@ import { JournaledActor } from './journaled-actor';
 import { Mailbox } from './mailbox';
 import { EXTERNAL_ASKER } from './pending-asks';
 import { SnapshotKeeper } from './snapshot-keeper';
+import type { Logger } from './logger';
 import type { ComponentView, Placement, RestartType } from './system-view';
 
 /** A component as declared in the system config, resolved against the registry. */
@@ -82,6 +83,7 @@ export class ComponentActor implements ChildActor {
   private startedAt: number | null = null;
   private readonly seed: number;
   private readonly snapshots: SnapshotKeeper;
+  private readonly effectLogger: Logger;
   /** Why the component is degraded now; empty when it is not. */
   private readonly degradeReasons = new Set<string>();
   /** Messages that arrived before the first incarnation was up. */
@@ -96,6 +98,7 @@ export class ComponentActor implements ChildActor {
     this.shutdown = spec.shutdown;
     this.seed = Math.floor(kernel.rng.stream(`component:${spec.id}`).next() * 2 ** 32);
     this.lifecycle = new JournaledActor(lifecycleMachine, spec.id, kernel.journal, kernel.clock);
+    this.effectLogger = kernel.logger.child({ actor: spec.id });
     this.snapshots = new SnapshotKeeper(
       spec.id,
       kernel.store,
@@ -330,7 +333,8 @@ export class ComponentActor implements ChildActor {
       id,
       config: this.spec.config,
       clock: kernel.clock,
-      logger: kernel.logger,
+      // Bound to the component: its lines name it, and the log rate limit budgets it on its own.
+      logger: this.effectLogger,
       services: kernel.services,
       state: () => incarnation.state,
       send: (event) => {

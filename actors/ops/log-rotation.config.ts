@@ -60,3 +60,14 @@ export function parseLogRotationConfig(raw: unknown): LogRotationConfig {
   const issues = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
   throw new ConfigError(`invalid log rotation config:\n  ${issues.join('\n  ')}`, issues);
 }
+
+/**
+ * The most disk a {@link RotatingLog} with this config takes: `maxFiles` rotated files and the live
+ * one, each at most `maxBytes` (only a single line longer than `maxBytes` makes a file bigger).
+ *
+ * @example
+ * maxDiskBytes(parseLogRotationConfig({ dir: 'logs' })); // 15 × 50 MiB
+ */
+export function maxDiskBytes(config: Pick<LogRotationConfig, 'maxBytes' | 'maxFiles'>): number {
+  return (config.maxFiles + 1) * config.maxBytes;
+}

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { RealClock } from '../../actors/kernel/clock';
 import { ConfigError, StoreUnavailableError } from '../../actors/kernel/errors';
 import { createLogger } from '../../actors/kernel/logger';
+import { LogRateLimiter } from '../../actors/kernel/log-rate-limit';
 import { RotatingLog } from '../../actors/ops/log-rotation';
 import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import { Runtime } from '../../actors/kernel/runtime';
@@ -56,8 +57,20 @@ export async function runStartCommand(argv: readonly string[]): Promise<number> 
   // instead of stdout: pm2 alone would append to its own log without bound.
   const logDir = flags['log-dir'] ?? process.env.PREDATOR_LOG_DIR;
   const logFile = logDir === undefined ? undefined : new RotatingLog({ config: { dir: logDir }, clock });
-  if (logFile) process.on('exit', () => logFile.flushSync());
-  const logger = createLogger(logFile ? { destination: logFile } : {});
+  // A budget of lines per source (actor), so one chatty component cannot take the event loop and
+  // the disk; lines over it are counted and reported, once a minute, per source.
+  const logLimit = new LogRateLimiter({
+    clock,
+    config: {
+      ratePerSec: intFlag('PREDATOR_LOG_RATE', process.env.PREDATOR_LOG_RATE, 1, 1_000_000),
+      burst: intFlag('PREDATOR_LOG_BURST', process.env.PREDATOR_LOG_BURST, 1, 10_000_000),
+    },
+  });
+  process.on('exit', () => {
+    logLimit.flush();
+    logFile?.flushSync();
+  });
+  const logger = createLogger({ ...(logFile ? { destination: logFile } : {}), rateLimit: logLimit });
 
   // The boot-loop policy from the environment (pm2 passes it through), checked before anything starts.
   const bootLoopPolicy = parseBootLoopConfig({
