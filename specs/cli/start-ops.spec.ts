@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import test from 'ava';
+import type { WatchdogSnapshot } from '../../actors/ops/watchdog-findings';
 import type { HealthView } from '../../actors/kernel/system-view';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
 import type { IncidentsAnswer } from '../../gateway/routes/ops';
@@ -77,6 +78,17 @@ test('a crash loop of real processes: the fifth start within ten minutes comes u
     `${sixthUrl}/api/ops/anomalies?limit=5`,
   );
   t.true(Array.isArray(anomalies.anomalies), JSON.stringify(anomalies).slice(0, 300));
+  // The watchdog view of the running instance: every component watched, nothing hung.
+  const watchdog = await getJson<WatchdogSnapshot>(`${sixthUrl}/api/ops/watchdog`);
+  t.true(watchdog.components.length > 10, String(watchdog.components.length));
+  t.true(
+    watchdog.components.filter((c) => c.lifecycle === 'running').every((c) => c.watched),
+    JSON.stringify(watchdog.components.filter((c) => !c.watched)),
+  );
+  t.deepEqual(
+    watchdog.findings.filter((f) => f.severity === 'critical'),
+    [],
+  );
   const bad = await fetch(`${sixthUrl}/api/ops/anomalies?severity=loud`);
   t.is(bad.status, 400);
   t.regex(await bad.text(), /severity/);
