@@ -22,6 +22,8 @@ export const ANOMALY_KINDS = [
   'heartbeat-missed',
   /** A running component is not under the kernel watchdog's heartbeats (`watchdog-view.ts`). */
   'heartbeat-unwatched',
+  /** A source logged past its rate budget and lines were dropped (`anomaly-log-flood.ts`). */
+  'log-flood',
 ] as const;
 
 /** See {@link ANOMALY_KINDS}. */

@@ -23,6 +23,7 @@ export interface CountRule {
  * | `journal-backlog` | – | unacknowledged ≥ `pendingWarn` | unacknowledged ≥ `pendingCritical` |
  * | `heartbeat-missed` | – | misses below the watchdog's `maxMissed`, then an answer (`watchdog-view.ts`) | – (a kill is a `HUNG_COMPONENT` incident) |
  * | `heartbeat-unwatched` | – | running without heartbeats for the view's `unwatchedAfterMs` | – |
+ * | `log-flood` | – | lines of a source dropped by the log rate limit in an interval | ≥ `criticalLines` in one interval |
  */
 export const COUNT_RULES: Readonly<Record<AnomalyKind, CountRule>> = {
   'breaker-recovered': { warning: 3 },
@@ -35,6 +36,7 @@ export const COUNT_RULES: Readonly<Record<AnomalyKind, CountRule>> = {
   'journal-backlog': {},
   'heartbeat-missed': {},
   'heartbeat-unwatched': {},
+  'log-flood': {},
 };
 
 /** The severity the count rule of `kind` gives a record of `count` observations, if any. */

@@ -8,6 +8,8 @@ import type { JournalCounters, JournalRetention } from './anomaly-journal-growth
 import { JournalGrowthDetector } from './anomaly-journal-growth';
 import type { LatencySource } from './anomaly-latency';
 import { LatencyCreepDetector } from './anomaly-latency';
+import type { SuppressedLines } from './anomaly-log-flood';
+import { LogFloodDetector } from './anomaly-log-flood';
 import { LoopDelayDetector } from './anomaly-loop-delay';
 import type { LoopDelaySampler } from './anomaly-loop-sampler';
 import type { AnomalyTrackerConfig } from './anomaly-tracker.config';
@@ -44,6 +46,8 @@ export interface AnomalySources {
   readonly heap?: HeapSampler;
   /** Closed by the tracker when it stops. */
   readonly eventLoop?: LoopDelaySampler;
+  /** The log rate limiter's dropped lines per source, for `log-flood`. */
+  readonly logs?: SuppressedLines;
 }
 
 /** The detectors `config` enables and `sources` can feed, in a fixed order. */
@@ -66,5 +70,6 @@ export function buildDetectors(
     out.push(new LatencyCreepDetector(sources.latency, config.latency));
   if (journal && config.journal.enabled)
     out.push(new JournalGrowthDetector(journal, config.journal, sources.retention));
+  if (sources.logs && config.logs.enabled) out.push(new LogFloodDetector(sources.logs, config.logs));
   return out;
 }

@@ -25,6 +25,15 @@ const denialsSchema = z.strictObject({
   nearFraction: fraction(0.9),
 });
 
+/** Log lines dropped by the rate limiter, per source. */
+const logsSchema = z.strictObject({
+  enabled,
+  /** How often the dropped counts are read. 1 min by default. */
+  everyMs: ms(MINUTE, DAY, MINUTE),
+  /** Lines dropped in one interval from one source at which it is critical. 100 000 by default. */
+  criticalLines: z.number().int().min(1).default(100_000),
+});
+
 /** Reconciliation heals (journal-fed). */
 const healsSchema = z.strictObject({ enabled });
 
@@ -115,9 +124,10 @@ export const anomalyTrackerConfigSchema = z
     heap: heapSchema.default(() => heapSchema.parse({})),
     latency: latencySchema.default(() => latencySchema.parse({})),
     journal: journalSchema.default(() => journalSchema.parse({})),
+    logs: logsSchema.default(() => logsSchema.parse({})),
   })
   .superRefine((config, ctx) => {
-    for (const name of ['denials', 'eventLoop', 'heap', 'latency', 'journal'] as const) {
+    for (const name of ['denials', 'eventLoop', 'heap', 'latency', 'journal', 'logs'] as const) {
       if (config[name].everyMs % config.tickMs !== 0)
         ctx.addIssue({
           code: 'custom',

@@ -1,5 +1,7 @@
 import type { Clock } from '../../actors/kernel/clock';
 import type { Logger } from '../../actors/kernel/logger';
+import { rateLimiterOf } from '../../actors/kernel/logger';
+import type { SuppressedLines } from '../../actors/ops/anomaly-log-flood';
 import type { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { summaryDecisions } from '../../actors/ops/anomaly-denials';
@@ -65,6 +67,7 @@ export async function startOpsRecords(o: {
       journal: runtime.kernel.journal,
       heap: realHeapSampler(),
       eventLoop: realLoopDelaySampler(),
+      ...logSource(logger),
       ...(trading ? tradingAnomalySources(trading, runtime) : {}),
     },
   });
@@ -150,4 +153,10 @@ function incidentsView(book: IncidentBook): IncidentsView {
       return book.postmortemMarkdown(id);
     },
   };
+}
+
+/** The log rate limiter behind the logger, when there is one: its dropped lines are `log-flood` anomalies. */
+function logSource(logger: Logger): { logs?: SuppressedLines } {
+  const limiter = rateLimiterOf(logger);
+  return limiter ? { logs: limiter } : {};
 }
