@@ -12,7 +12,12 @@ const env = {
 };
 if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
 if (process.env.LOG_LEVEL) env.LOG_LEVEL = process.env.LOG_LEVEL;
-for (const name of ['PREDATOR_BOOT_LOOP_STARTS', 'PREDATOR_BOOT_LOOP_WITHIN_MS'])
+for (const name of [
+  'PREDATOR_BOOT_LOOP_STARTS',
+  'PREDATOR_BOOT_LOOP_WITHIN_MS',
+  'PREDATOR_LOG_RATE',
+  'PREDATOR_LOG_BURST',
+])
   if (process.env[name]) env[name] = process.env[name];
 // Keys reach the runtime through its environment only, never its command line (visible in ps).
 if (process.env.PREDATOR_API_KEY) env.PREDATOR_API_KEY = process.env.PREDATOR_API_KEY;
