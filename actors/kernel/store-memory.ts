@@ -20,7 +20,8 @@ export class MemoryStore implements Store {
   readonly durable = false;
   readonly instance: string;
   private readonly journalLimit: number;
-  private journal: JournalEntry[] = [];
+  /** Entries before `head` are dropped and cleared (undefined), so they are not kept alive. */
+  private journal: (JournalEntry | undefined)[] = [];
   /** Index of the first live entry in `journal`; trimming moves it instead of shifting the array. */
   private head = 0;
   private lastSeq = 0;
@@ -54,8 +55,9 @@ export class MemoryStore implements Store {
       this.journal.push(entry);
       this.lastSeq = entry.seq;
     }
-    const live = this.journal.length - this.head;
-    if (live > this.journalLimit) this.head += live - this.journalLimit;
+    // A dropped entry is cleared at once: until the array is compacted, a slot still pointing at it
+    // would keep up to `journalLimit` dropped entries alive (twice the bound; issue 5).
+    while (this.journal.length - this.head > this.journalLimit) this.journal[this.head++] = undefined;
     if (this.head > this.journalLimit) {
       this.journal = this.journal.slice(this.head);
       this.head = 0;

@@ -136,7 +136,10 @@ export interface ExecutionStoreOptions {
 }
 
 /** Whether `fill` passes the filters of `query` (all but `limit`). */
-export function fillMatches(fill: FillRecord, query: FillQuery): boolean {
+export function fillMatches(
+  fill: Pick<FillRecord, 'engine' | 'strategy' | 'symbol' | 't'>,
+  query: FillQuery,
+): boolean {
   return (
     (query.engine === undefined || fill.engine === query.engine) &&
     (query.strategy === undefined || fill.strategy === query.strategy) &&

@@ -18,8 +18,15 @@ import { OrderNotFoundError, OrderRejectedError } from './sim-venue-errors';
 import type { OrderRef, OrderRejectReason, VenueOp } from './sim-venue-errors';
 import { OutsideLiquidity, mergeLevels, pieceLots } from './sim-venue-liquidity';
 import { reserveFunds, settleFill } from './sim-venue-settlement';
+import { SimVenueHistory } from './sim-venue-history';
 import { isOpen, viewOrder } from './sim-venue-orders';
-import type { LedgerOrder, LedgerRejection, OrderRecord, VenueLedger } from './sim-venue-orders';
+import type {
+  HistoryCounts,
+  LedgerOrder,
+  LedgerRejection,
+  OrderRecord,
+  VenueLedger,
+} from './sim-venue-orders';
 import { checkOrder, checkRef } from './sim-venue-validate';
 
 /** How a {@link SimVenueEngine} is built. */
@@ -69,15 +76,15 @@ export const TRADE_HISTORY = 1_000;
  * `DUPLICATE_CLIENT_ORDER_ID`. Once that order is filled or cancelled, Binance accepts a new order
  * with the same `clientOrderId`, and so does this venue: a blind resend after an unknown outcome can
  * create a second order. Queries by `clientOrderId` answer with the newest order of that id.
+ *
+ * History: every open order is kept, and of the rest the newest up to the config's `history` caps
+ * ({@link SimVenueHistory}); an older order is unknown to queries and cancels, as an archived one.
  */
 export class SimVenueEngine {
   private readonly symbols = new Map<string, SymbolState>();
   private readonly scales = new Map<string, InstrumentScale>();
   private readonly account: SimAccount;
-  private readonly orders = new Map<string, OrderRecord>();
-  private readonly byClientId = new Map<string, OrderRecord>();
-  private readonly fills: Fill[] = [];
-  private readonly rejections: LedgerRejection[] = [];
+  private readonly history: SimVenueHistory;
   private readonly fees: { readonly maker: bigint; readonly taker: bigint };
   private readonly unsubscribe: () => void;
   private nextOrderId = 1;
@@ -100,6 +107,7 @@ export class SimVenueEngine {
       assets.add(instrument.base).add(instrument.quote);
     }
     this.account = new SimAccount(options.config.balances, assets);
+    this.history = new SimVenueHistory(options.config.history);
     this.fees = { maker: rateUnits(options.config.fees.maker), taker: rateUnits(options.config.fees.taker) };
     this.unsubscribe = options.market.subscribe((book) => this.onBook(book));
   }
@@ -120,7 +128,7 @@ export class SimVenueEngine {
     const o = checked.value;
     const { instrument } = o.scale;
     const state = this.state(instrument.symbol);
-    const prior = this.byClientId.get(o.clientOrderId);
+    const prior = this.history.byClient(o.clientOrderId);
     if (prior !== undefined && isOpen(prior))
       this.refuse(request, 'DUPLICATE_CLIENT_ORDER_ID', `clientOrderId: ${o.clientOrderId} is still open`);
     const reserved = reserveFunds(this.account, o, state.outside);
@@ -143,8 +151,7 @@ export class SimVenueEngine {
       createdAt: now,
       updatedAt: now,
     };
-    this.orders.set(record.id, record);
-    this.byClientId.set(record.clientOrderId, record);
+    this.history.addOrder(record);
     this.takeLiquidity(record, state);
     if (record.remainingLots > 0) {
       if (record.type === 'limit') state.own.add(record);
@@ -197,12 +204,7 @@ export class SimVenueEngine {
   trades(symbol?: string): Fill[] {
     if (symbol !== undefined) this.known('myTrades', symbol);
     // The most recent only, oldest first, as a real venue pages its trade history (Binance: 500).
-    const out: Fill[] = [];
-    for (let i = this.fills.length - 1; i >= 0 && out.length < TRADE_HISTORY; i--) {
-      const fill = this.fills[i] as Fill;
-      if (symbol === undefined || fill.symbol === symbol) out.push(fill);
-    }
-    return out.reverse();
+    return this.history.recentFills(TRADE_HISTORY, (f) => symbol === undefined || f.symbol === symbol);
   }
 
   /**
@@ -241,13 +243,17 @@ export class SimVenueEngine {
     };
   }
 
-  /** Every order, fill and refused submit this venue has had. */
+  /**
+   * The orders, fills and refused submits this venue keeps: every open order and the newest of the
+   * rest, up to the config's `history` caps ({@link historyCounts} counts all ever taken).
+   */
   ledger(): VenueLedger {
-    return {
-      orders: [...this.orders.values()].map(viewOrder),
-      fills: [...this.fills],
-      rejections: [...this.rejections],
-    };
+    return this.history.ledger();
+  }
+
+  /** How many orders, fills and refusals the venue keeps now (within its caps) and has ever taken. */
+  historyCounts(): HistoryCounts {
+    return this.history.counts();
   }
 
   /**
@@ -257,7 +263,7 @@ export class SimVenueEngine {
   refuse(request: OrderRequest, reason: OrderRejectReason, detail: string): never {
     const r = (request ?? {}) as Partial<Record<keyof OrderRequest, unknown>>;
     const clientOrderId = typeof r.clientOrderId === 'string' ? r.clientOrderId : undefined;
-    this.rejections.push({
+    this.history.addRejection({
       t: this.options.now(),
       clientOrderId,
       symbol: typeof r.symbol === 'string' ? r.symbol : undefined,
@@ -330,7 +336,7 @@ export class SimVenueEngine {
     record.sumTickLots += BigInt(priceTicks) * BigInt(lots);
     record.status = record.remainingLots === 0 ? 'filled' : 'partially_filled';
     record.updatedAt = now;
-    this.fills.push({
+    this.history.addFill({
       fillId: `${this.options.config.idPrefix}${this.nextFillId++}`,
       venueOrderId: record.id,
       clientOrderId: record.clientOrderId,
@@ -343,6 +349,7 @@ export class SimVenueEngine {
       liquidity,
       t: now,
     });
+    if (record.status === 'filled') this.history.orderEnded(record);
   }
 
   /** Ends an open order as cancelled: out of the book, its lock released. */
@@ -356,6 +363,7 @@ export class SimVenueEngine {
     record.endedBy = by;
     record.updatedAt = this.options.now();
     state.seq++;
+    this.history.orderEnded(record);
   }
 
   private resolve(op: VenueOp, ref: OrderRef): OrderRecord | undefined {
@@ -363,8 +371,8 @@ export class SimVenueEngine {
     if (!checked.ok) throw new OrderRejectedError(op, checked.reason, checked.detail);
     const record =
       ref.venueOrderId !== undefined
-        ? this.orders.get(ref.venueOrderId)
-        : this.byClientId.get(ref.clientOrderId as string);
+        ? this.history.byId(ref.venueOrderId)
+        : this.history.byClient(ref.clientOrderId as string);
     if (record === undefined) return undefined;
     if (ref.clientOrderId !== undefined && record.clientOrderId !== ref.clientOrderId) return undefined;
     if (ref.symbol !== undefined && record.scale.instrument.symbol !== ref.symbol) return undefined;
@@ -387,4 +395,4 @@ export class SimVenueEngine {
   }
 }
 
-export type { LedgerOrder, LedgerRejection, VenueLedger };
+export type { HistoryCounts, LedgerOrder, LedgerRejection, VenueLedger };

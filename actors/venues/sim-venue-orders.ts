@@ -49,13 +49,20 @@ export interface LedgerOrder extends VenueOrder {
 }
 
 /**
- * Everything the venue has ever had, in order: every order (in its current state) and every fill,
- * each with its `clientOrderId`, and every refused submit. Audits compare it with the local ledger.
+ * The venue's history, oldest first: its orders (in their current state) and fills, each with its
+ * `clientOrderId`, and its refused submits — every open order, and the newest ended orders, fills
+ * and refusals up to the venue's `history` caps. Audits compare it with the local ledger.
  */
 export interface VenueLedger {
   readonly orders: readonly LedgerOrder[];
   readonly fills: readonly Fill[];
   readonly rejections: readonly LedgerRejection[];
+}
+
+/** How many orders, fills and refusals: kept now (open orders included) and ever taken. */
+export interface HistoryCounts {
+  readonly kept: { readonly orders: number; readonly fills: number; readonly rejections: number };
+  readonly taken: { readonly orders: number; readonly fills: number; readonly rejections: number };
 }
 
 /** Whether the order can still trade (and be cancelled). */

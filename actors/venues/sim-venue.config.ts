@@ -3,6 +3,7 @@ import { ConfigError } from '../kernel/errors';
 import { formatPath } from '../kernel/system-config';
 
 const feeRate = z.number().min(0).max(0.1).finite();
+const historyCap = z.number().int().min(1).max(10_000_000);
 
 /** The zod schema of {@link SimVenueConfig}. */
 export const simVenueConfigSchema = z.strictObject({
@@ -41,6 +42,19 @@ export const simVenueConfigSchema = z.strictObject({
     .default({ baseMs: 2, jitterMeanMs: 3 }),
   /** How long a caller waits before a timeout fault answers (ccxt's default is 10 s). */
   timeoutMs: z.number().int().min(1).max(600_000).default(10_000),
+  /**
+   * How much history the venue keeps: ended (filled or cancelled) orders, fills and refused
+   * submits, newest first; open orders are always kept. A forgotten order is unknown to queries,
+   * as an archived order is on a real venue. Why bounded: a venue simulated for months must not
+   * grow with every order it takes. The defaults match the execution store's terminal-order cap.
+   */
+  history: z
+    .strictObject({
+      terminalOrders: historyCap.default(20_000),
+      fills: historyCap.default(20_000),
+      rejections: historyCap.default(2_000),
+    })
+    .default({ terminalOrders: 20_000, fills: 20_000, rejections: 2_000 }),
 });
 
 /** A validated SimVenue configuration. */

@@ -168,7 +168,10 @@ export class SimVenue {
     return this.clock.now() + this.faults.clockSkewMs();
   }
 
-  /** Every order, fill and refused submit, now: an admin view, without latency or faults. */
+  /**
+   * Every open order and the newest ended orders, fills and refused submits (up to the config's
+   * `history` caps), now: an admin view, without latency or faults.
+   */
   ledger(): VenueLedger {
     return this.engine.ledger();
   }

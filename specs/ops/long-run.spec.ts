@@ -5,37 +5,13 @@ import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
 import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
 import { NO_CHAOS_PROFILE, parseChaosProfile } from '../../actors/safety/chaos-scenarios';
 import type { ChaosProfile } from '../../actors/safety/chaos-scenarios';
+import { monthTradingConfig } from '../../actors/safety/month-config';
 import { runTradingSoak } from '../../actors/safety/trading-soak';
 import type { TradingSoakReport, TradingSoakWorld } from '../../actors/safety/trading-soak';
-import { defaultTradingConfig, parseTradingConfig } from '../../actors/trading/trading-config';
-import type { TradingConfig } from '../../actors/trading/trading-config';
 import { componentView } from '../helpers/runtime';
 
-const MINUTE = 60_000;
 const DAY = 86_400_000;
 const DAYS = 30;
-
-/**
- * The default trading system at the cadence of a month-long test: books and engine polls every
- * minute, breakers read every five, reconciliation every ten. Everything else is the default
- * config. Why coarser than the soak's five seconds: thirty simulated days must fit in `npm test`.
- */
-function monthConfig(seed: number): TradingConfig {
-  const base = defaultTradingConfig('shadow');
-  return parseTradingConfig({
-    ...base,
-    seed,
-    venue: { kind: 'sim', market: { refreshMs: MINUTE }, venue: {} },
-    market: { pollMs: MINUTE, staleAfterMs: 5 * MINUTE, depth: 10 },
-    engines: base.engines.map((e) => ({ ...e, pollMs: MINUTE })),
-    safety: {
-      breakers: 'default',
-      breakerSampleMs: 5 * MINUTE,
-      reconciliation: true,
-      reconcileEveryMs: 10 * MINUTE,
-    },
-  });
-}
 
 interface MonthRun {
   readonly report: TradingSoakReport;
@@ -59,7 +35,7 @@ async function month(t: ExecutionContext, seed: number, chaos: ChaosProfile): Pr
     seed,
     days: DAYS,
     chaos,
-    config: monthConfig(seed),
+    config: monthTradingConfig(seed),
     probe: (w) => {
       world = w;
       // Booted while the first simulated minute runs: the watcher follows the journal from there.
