@@ -95,7 +95,7 @@ export async function benchChaosSoak(
   const perDay: number[] = [];
   let violations = 0;
   for (const seed of seeds) {
-    const report = await runTradingSoak({ days, seed, chaos: DEFAULT_CHAOS_PROFILE });
+    const report = await runTradingSoak({ days, seed, chaos: DEFAULT_CHAOS_PROFILE, operator: {} });
     perDay.push(report.wallSeconds / days);
     violations += report.invariantViolationCount;
   }

@@ -36,7 +36,7 @@ Usage:
   predator report [--week YYYY-Www] [--format md|html|json] [--url URL] [--data-dir DIR]
       Prints a weekly long-run report of the running instance (the current week so far by default).
 
-  predator soak --days N --seed S [--chaos default|none|FILE] [--json]
+  predator soak --days N --seed S [--chaos default|none|FILE] [--no-operator] [--json]
       Deterministic simulation on the virtual clock. With --chaos: the whole trading system under
       the chaos engine, checking the safety invariants (exit 1 on a violation). Without: the
       kernel's sample tree with seeded crash and hang faults.

@@ -220,9 +220,16 @@ export class Reconciler {
     for (const symbol of symbols) after.set(symbol, await venue.myTrades(symbol));
     for (const symbol of symbols) {
       const { from, fills } = local.get(symbol) as { from: number; fills: FillRecord[] };
+      const venueFills = after.get(symbol) as Fill[];
+      // Why: a bounded history moves on while we read (trades between the two reads push the oldest
+      // out), so judge only what the second read still covers; and at its new edge instant, where
+      // fills of one millisecond may be partly paged out, none of ours (the venue's are still healed).
+      const oldest = venueFills.reduce((m, f) => Math.min(m, f.t), Infinity);
+      const moved = Number.isFinite(oldest) && oldest > from;
+      const start = moved ? oldest : from;
       await this.fills(
-        fills.filter((f) => f.t >= from),
-        (after.get(symbol) as Fill[]).filter((f) => f.t >= from),
+        fills.filter((f) => (moved ? f.t > start : f.t >= start)),
+        venueFills.filter((f) => f.t >= start),
         findings,
       );
     }

@@ -7,9 +7,22 @@ import type { TradingServices } from '../trading/trading-services';
 import { GLOBAL_TRADING_STATE, strategyTradingState } from '../trading/trading-state-ids';
 import type { OrderRequest } from '../trading/types';
 import { SimVenue } from '../venues/sim-venue';
+import { parseCommand } from './control-commands';
+import type { KillScope } from './kill-switches';
 
 /** Most violations a report lists (the count is exact). */
 const MAX_LISTED = 100;
+
+/** How long after a control-plane resume was confirmed the release and transitions it causes may follow. */
+const RESUME_WINDOW_MS = 60_000;
+
+/** Something left HALTED (or a kill was released); judged at the next check against the audit. */
+interface Leave {
+  /** The scope a resume must name to allow it: `global`, `engine:<id>`, `strategy:<id>`. */
+  readonly scope: string;
+  readonly t: number;
+  readonly text: string;
+}
 
 /** What a submission looked like to the invariants at the moment it left for the venue. */
 interface SentOrder {
@@ -29,8 +42,9 @@ interface SentOrder {
  * 2. no orphan venue order outlives the reconciliation window;
  * 3. local ledger equals venue ledger at every reconciliation (no mismatch or unexplained balance);
  * 4. no order that increases exposure is sent while its strategy trades REDUCING or HALTED;
- * 5. nothing leaves HALTED, and no kill is released, without a control-plane resume (the soak
- *    issues none, so any is a violation);
+ * 5. nothing leaves HALTED, and no kill is released, without a control-plane resume: one the
+ *    control plane's audit journaled as confirmed and `done` for that scope (or the instance),
+ *    at most {@link RESUME_WINDOW_MS} before (the soak's operator, when on, issues such resumes);
  * 6. no NaN or impossible position or balance.
  */
 export class SoakInvariants {
@@ -42,6 +56,10 @@ export class SoakInvariants {
    * clock, not from the venue's `createdAt`, which a skewed venue clock shifts.
    */
   private readonly sentAt = new Map<string, number>();
+  /** Audited control-plane resumes, by scope and clock time, kept for {@link RESUME_WINDOW_MS}. */
+  private resumes: { readonly scope: string; readonly t: number }[] = [];
+  /** Leaves not judged yet: the audit entry of the resume that caused one is journaled after it. */
+  private leaves: Leave[] = [];
 
   constructor(
     private readonly runtime: Runtime,
@@ -57,10 +75,11 @@ export class SoakInvariants {
     this.unsubscribe.push(
       this.services.kills.onChange((change) => {
         if (change.type === 'released')
-          this.violate(
-            5,
-            `kill on ${change.record.scope.level} ${change.record.scope.id} released by ${change.record.by} without a control-plane resume`,
-          );
+          this.leaves.push({
+            scope: scopeKey(change.record.scope),
+            t: change.record.t,
+            text: `kill on ${change.record.scope.level} ${change.record.scope.id} released by ${change.record.by} without a control-plane resume`,
+          });
       }),
     );
   }
@@ -70,8 +89,9 @@ export class SoakInvariants {
     for (const off of this.unsubscribe) off();
   }
 
-  /** The periodic checks (2, 1 on ledgers, 6); call every simulated hour and at the end. */
+  /** The periodic checks (2, 1 on ledgers, 5 on what left HALTED, 6); call every simulated hour and at the end. */
   async check(now: number): Promise<void> {
+    this.judgeLeaves(now);
     const { store, portfolio } = this.services;
     const open = new Set<string>();
     for (const engine of this.services.engineIds()) {
@@ -121,13 +141,47 @@ export class SoakInvariants {
   }
 
   private onTransition(entry: JournalEntry): void {
+    if (entry.actor === 'control-plane' && entry.machine === 'audit') {
+      const scope = entry.to === 'done' && entry.from.endsWith(' confirm') ? resumedScope(entry.event) : null;
+      if (scope !== null) this.resumes.push({ scope, t: entry.t });
+      return;
+    }
     if (entry.from === 'HALTED' && entry.to !== 'HALTED')
-      this.violate(
-        5,
-        `${entry.actor} left HALTED on ${entry.event} at ${entry.t} without a control-plane resume`,
-      );
+      this.leaves.push({
+        scope: this.scopeOfActor(entry.actor),
+        t: entry.t,
+        text: `${entry.actor} left HALTED on ${entry.event} at ${entry.t} without a control-plane resume`,
+      });
     if (entry.actor === 'system' && entry.from === 'halted' && entry.to !== 'halted')
-      this.violate(5, `the system left a GLOBAL HALT on ${entry.event} at ${entry.t}`);
+      this.leaves.push({
+        scope: 'global',
+        t: entry.t,
+        text: `the system left a GLOBAL HALT on ${entry.event} at ${entry.t} without a control-plane resume`,
+      });
+  }
+
+  /** Each leave needs an audited resume of its scope or of the instance, at or shortly before it. */
+  private judgeLeaves(now: number): void {
+    for (const leave of this.leaves) {
+      const allowed = this.resumes.some(
+        (r) =>
+          (r.scope === leave.scope || r.scope === 'global') &&
+          r.t <= leave.t &&
+          leave.t - r.t <= RESUME_WINDOW_MS,
+      );
+      if (!allowed) this.violate(5, leave.text);
+    }
+    this.leaves = [];
+    this.resumes = this.resumes.filter((r) => now - r.t <= RESUME_WINDOW_MS);
+  }
+
+  /** The scope whose resume lets a trading-state component leave HALTED. */
+  private scopeOfActor(actor: string): string {
+    if (actor === GLOBAL_TRADING_STATE) return 'global';
+    if (this.strategiesOf.has(actor)) return `engine:${actor}`;
+    for (const strategies of this.strategiesOf.values())
+      for (const s of strategies) if (strategyTradingState(s) === actor) return `strategy:${s}`;
+    return `actor:${actor}`;
   }
 
   /** Reads the trading states at the instant an order leaves, then judges it once its strategy is known. */
@@ -182,5 +236,20 @@ export class SoakInvariants {
         4,
         `${sent.engine}/${record.strategy}: ${side} ${qty} ${sent.request.symbol} sent at ${sent.t} while ${state} with position ${sent.position}`,
       );
+  }
+}
+
+function scopeKey(scope: KillScope): string {
+  return scope.level === 'global' ? 'global' : `${scope.level}:${scope.id}`;
+}
+
+/** The scope a journaled audit line resumes (`resume_engine maker` → `engine:maker`), or null. */
+function resumedScope(line: string): string | null {
+  const [command = '', ...args] = line.split(' ');
+  try {
+    const cmd = parseCommand({ command, args });
+    return cmd.type === 'resume' ? scopeKey(cmd.scope) : null;
+  } catch {
+    return null;
   }
 }

@@ -14,6 +14,9 @@ import { SimVenue } from '../venues/sim-venue';
 import { ChaosEngine } from './chaos-engine';
 import type { ChaosKind, ChaosProfile } from './chaos-scenarios';
 import { SoakInvariants } from './soak-invariants';
+import type { SoakOperator, SoakOperatorActions } from './soak-operator';
+import { startSoakOperator } from './soak-operator-start';
+import type { SoakOperatorConfigInput } from './soak-operator.config';
 import { OutageExecutionStore } from '../sim/execution-store-outage';
 import { exposeGc, heapMB, round, slope } from '../sim/heap';
 import { OutageStore, StoreOutage } from '../sim/store-outage';
@@ -33,6 +36,11 @@ export interface TradingSoakOptions {
   readonly onDay?: (day: number) => void;
   /** Called once the system runs, before chaos starts: specs watch the faults take effect through it. */
   readonly probe?: (world: TradingSoakWorld) => void;
+  /**
+   * The simulated on-call operator ({@link SoakOperator}) and its settings, or `false` (the
+   * default) for none: then a restriction only an operator lifts stands to the end of the soak.
+   */
+  readonly operator?: SoakOperatorConfigInput | false;
 }
 
 /** The running soak as a spec sees it. */
@@ -64,9 +72,11 @@ export interface TradingSoakReport {
   readonly fills: number;
   /** Incidents raised, by kind. */
   readonly incidents: Readonly<Record<string, number>>;
-  /** GLOBAL HALTs of the kernel, and kill switches engaged (by breakers; the soak has no operator). */
+  /** GLOBAL HALTs of the kernel, and kill switches engaged (by breakers; the operator only lifts them). */
   readonly halts: number;
   readonly kills: number;
+  /** What the simulated operator did; null when the soak ran without one. */
+  readonly operatorActions: SoakOperatorActions | null;
   readonly restarts: number;
   readonly transitions: number;
   readonly journalHash: string;
@@ -138,6 +148,10 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     storeOutage: outage,
   });
   options.probe?.({ clock, runtime, services, store, outage });
+  const operator: SoakOperator | null =
+    options.operator === undefined || options.operator === false
+      ? null
+      : startSoakOperator({ runtime, services, store, config, operator: options.operator });
   if (options.chaos.scenarios.length > 0) chaos.start();
 
   const heap: { day: number; mb: number }[] = [];
@@ -151,6 +165,7 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     }
   }
   chaos.stop();
+  operator?.stop();
   await invariants.check(clock.now());
   invariants.uninstall();
 
@@ -161,7 +176,8 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
   let orders = 0;
   for (const engine of services.engineIds()) {
     const venue = services.engineVenue(engine).venue;
-    if (venue instanceof SimVenue) orders += venue.ledger().orders.length;
+    // Ever taken, not kept: the venue forgets old ended orders.
+    if (venue instanceof SimVenue) orders += venue.engine.historyCounts().taken.orders;
   }
   const incidents: Record<string, number> = {};
   for (const incident of runtime.incidents()) incidents[incident.kind] = (incidents[incident.kind] ?? 0) + 1;
@@ -181,6 +197,7 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     incidents,
     halts: runtime.haltCount,
     kills,
+    operatorActions: operator?.actions() ?? null,
     restarts: runtime.restarts(),
     transitions: runtime.kernel.journal.recorded,
     journalHash: runtime.kernel.journal.digest(),

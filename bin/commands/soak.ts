@@ -5,9 +5,10 @@ import { runSoak } from '../../actors/sim/soak';
 import { UsageError, intFlag, parseFlags } from '../usage';
 
 /**
- * `predator soak --days N --seed S [--chaos default|none|FILE] [--json]`. With `--chaos`, the whole
- * trading system (kernel, trading, safety) under the chaos engine, with the invariants checked;
- * without it, the kernel's sample tree under seeded crash and hang faults.
+ * `predator soak --days N --seed S [--chaos default|none|FILE] [--no-operator] [--json]`. With
+ * `--chaos`, the whole trading system (kernel, trading, safety) under the chaos engine, with the
+ * invariants checked and a simulated on-call operator resuming what only an operator may (unless
+ * `--no-operator`); without it, the kernel's sample tree under seeded crash and hang faults.
  */
 export async function runSoakCommand(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, {
@@ -15,6 +16,7 @@ export async function runSoakCommand(argv: readonly string[]): Promise<number> {
     seed: { type: 'string' },
     json: { type: 'boolean' },
     chaos: { type: 'string' },
+    'no-operator': { type: 'boolean' },
   });
   if (flags.days === undefined) throw new UsageError('--days is required');
   if (flags.seed === undefined) throw new UsageError('--seed is required');
@@ -34,7 +36,13 @@ export async function runSoakCommand(argv: readonly string[]): Promise<number> {
       if (error instanceof ConfigError) throw new UsageError(`--chaos: ${error.message}`);
       throw error;
     }
-    const report = await runTradingSoak({ days, seed, chaos: profile, ...(onDay ? { onDay } : {}) });
+    const report = await runTradingSoak({
+      days,
+      seed,
+      chaos: profile,
+      operator: flags['no-operator'] === true ? false : {},
+      ...(onDay ? { onDay } : {}),
+    });
     print(report, flags.json === true);
     return report.invariantViolationCount === 0 ? 0 : 1;
   }
