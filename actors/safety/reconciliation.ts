@@ -218,8 +218,14 @@ export class Reconciler {
     const balances = this.o.ownsAccount ? await venue.balances() : null;
     const after = new Map<string, Fill[]>();
     for (const symbol of symbols) after.set(symbol, await venue.myTrades(symbol));
+    // Read after our fills were: the horizon only moves forward, so this one covers everything the
+    // store could have dropped while we read. Records at or before it may be gone (the caps are
+    // shared by every engine; a busy one pushes out a quiet one's), so that span is not judged.
+    const forgotten = await store.forgottenBefore();
     for (const symbol of symbols) {
-      const { from, fills } = local.get(symbol) as { from: number; fills: FillRecord[] };
+      const read = local.get(symbol) as { from: number; fills: FillRecord[] };
+      const from = Math.max(read.from, forgotten + 1);
+      const fills = read.fills;
       const venueFills = after.get(symbol) as Fill[];
       // Why: a bounded history moves on while we read (trades between the two reads push the oldest
       // out), so judge only what the second read still covers; and at its new edge instant, where

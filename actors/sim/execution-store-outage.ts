@@ -66,4 +66,9 @@ export class OutageExecutionStore implements ExecutionStore {
     this.outage.guard('fills');
     return this.inner.fills(query);
   }
+
+  async forgottenBefore(): Promise<number> {
+    this.outage.guard('forgottenBefore');
+    return this.inner.forgottenBefore();
+  }
 }

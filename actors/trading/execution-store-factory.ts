@@ -191,6 +191,10 @@ class ValidatedExecutionStore implements ExecutionStore {
       this.inner.fills(query),
     );
   }
+
+  forgottenBefore(): Promise<number> {
+    return this.inner.forgottenBefore();
+  }
 }
 
 /** Resolves when `validate` finds nothing; rejects with every issue otherwise. */

@@ -52,6 +52,8 @@ type FillRow = Pick<FillRecord, 'fillId' | 'engine' | 'strategy' | 'symbol' | 't
  */
 export class MemoryExecutionStore implements ExecutionStore {
   private readonly fillsCap: number;
+  /** See {@link ExecutionStore.forgottenBefore}. */
+  private forgotten = Number.NEGATIVE_INFINITY;
   private readonly terminalCap: number;
   /** Client order ids in the order they became terminal: the first is the next to drop. */
   private terminalQueue: (string | undefined)[] = [];
@@ -98,7 +100,9 @@ export class MemoryExecutionStore implements ExecutionStore {
     const { fillId, engine, strategy, symbol, t } = fill;
     this.fillRows.push({ fillId, engine, strategy, symbol, t, json, maxT: Math.max(before, t) });
     while (this.fillRows.length - this.head > this.fillsCap) {
-      this.fillIds.delete((this.fillRows[this.head] as FillRow).fillId);
+      const dropped = this.fillRows[this.head] as FillRow;
+      this.fillIds.delete(dropped.fillId);
+      this.forgotten = Math.max(this.forgotten, dropped.t);
       // Cleared at once: until the array is compacted, the slot would keep the dropped row alive,
       // up to `fillsCap` of them — twice the bound (issue 5).
       this.fillRows[this.head] = undefined;
@@ -158,6 +162,10 @@ export class MemoryExecutionStore implements ExecutionStore {
     return newestFirst.reverse();
   }
 
+  async forgottenBefore(): Promise<number> {
+    return this.forgotten;
+  }
+
   private putOrder(order: OrderRecord, json = JSON.stringify(order)): void {
     const { clientOrderId, intentId, engine, terminal, t } = order;
     const row = { clientOrderId, intentId, engine, terminal, t, json };
@@ -179,6 +187,7 @@ export class MemoryExecutionStore implements ExecutionStore {
       this.terminalQueue[this.terminalHead++] = undefined;
       const row = this.orderRows.get(cid);
       if (row === undefined || !row.terminal) continue;
+      this.forgotten = Math.max(this.forgotten, row.t);
       this.orderRows.delete(cid);
       this.intents.delete(row.intentId);
     }

@@ -44,12 +44,18 @@ export function executionKeys(instance: string) {
     fills: `${prefix}:fills`,
     /** SET: the `fillId` of every fill in `fills`. */
     fillIds: `${prefix}:fill-ids`,
+    /** STRING: the latest `t` of an order or fill dropped for the caps (`forgottenBefore`). */
+    forgotten: `${prefix}:forgotten`,
   };
 }
 
 // Why the TYPE checks come first: a Lua script that fails halfway keeps the writes it already made,
 // so every command that could fail on a key of the wrong type is ruled out before the first write.
 const REQUIRE = `
+local function forget(key, t)
+  local known = tonumber(redis.call('GET', key) or '')
+  if type(t) == 'number' and (known == nil or t > known) then redis.call('SET', key, tostring(t)) end
+end
 local function require_type(key, kind)
   local actual = redis.call('TYPE', key).ok
   if actual ~= 'none' and actual ~= kind then
@@ -94,7 +100,10 @@ if ARGV[4] == '1' or ARGV[5] == '1' then redis.call('ZREM', KEYS[6], ARGV[6]) en
 if ARGV[4] == '1' then
   local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[7])
   if excess > 0 then
-    for _, cid in ipairs(redis.call('ZRANGE', KEYS[4], 0, excess - 1)) do
+    local dropped = redis.call('ZRANGE', KEYS[4], 0, excess - 1, 'WITHSCORES')
+    forget(ARGV[8] .. ':forgotten', tonumber(dropped[#dropped]))
+    for i = 1, #dropped, 2 do
+      local cid = dropped[i]
       local key = ARGV[8] .. ':order:' .. cid
       local ok, old = pcall(cjson.decode, redis.call('GET', key) or 'null')
       if ok and type(old) == 'table' then
@@ -110,7 +119,7 @@ return 1
 `;
 
 /**
- * KEYS: fills, fillIds. ARGV: fillId, fill JSON, cap. 0 for a known fillId (nothing written), 1
+ * KEYS: fills, fillIds, forgotten. ARGV: fillId, fill JSON, cap. 0 for a known fillId (nothing written), 1
  * when appended; the oldest fills beyond the cap leave the list and the id set together.
  */
 const APPEND_FILL = `${REQUIRE}
@@ -123,6 +132,7 @@ while n > cap do
   local ok, old = pcall(cjson.decode, redis.call('LPOP', KEYS[1]))
   if ok and type(old) == 'table' and type(old.fillId) == 'string' then
     redis.call('SREM', KEYS[2], old.fillId)
+    forget(KEYS[3], old.t)
   end
   n = n - 1
 end
@@ -217,10 +227,16 @@ export class RedisExecutionStore implements ExecutionStore {
   async appendFill(fill: FillRecord): Promise<'recorded' | 'duplicate'> {
     const recorded = await this.script(
       APPEND_FILL,
-      [this.keys.fills, this.keys.fillIds],
+      [this.keys.fills, this.keys.fillIds, this.keys.forgotten],
       [fill.fillId, JSON.stringify(fill), this.fillsCap],
     );
     return recorded === 1 ? 'recorded' : 'duplicate';
+  }
+
+  async forgottenBefore(): Promise<number> {
+    const text = await this.redis((c) => c.get(this.keys.forgotten));
+    const t = text === null ? Number.NaN : Number(text);
+    return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
   }
 
   async intent(intentId: string): Promise<IntentRecord | undefined> {

@@ -108,6 +108,12 @@ export interface ExecutionStore {
   outbox(engine?: string): Promise<IntentRecord[]>;
   /** Fills matching `query`, oldest first. */
   fills(query?: FillQuery): Promise<FillRecord[]>;
+  /**
+   * The retention horizon: the latest `t` of any order or fill the store has dropped to stay within
+   * its caps (`-Infinity` while it has dropped none). What is stamped at or before it may be gone,
+   * for every engine: the caps are shared, so a busy engine pushes out a quiet one's records.
+   */
+  forgottenBefore(): Promise<number>;
 }
 
 /** Terminal orders (and fills) a query returns when it sets no `limit`. */

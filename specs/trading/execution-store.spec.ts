@@ -313,8 +313,12 @@ for (const [kind, open] of kinds) {
 
   test(`${kind} execution store keeps the newest fillsCap fills and forgets the ids of those dropped`, async (t) => {
     const exec = await open(t, { fillsCap: 3 });
-    for (let n = 1; n <= 5; n++) await exec.appendFill(fillOf(n));
+    for (let n = 1; n <= 3; n++) await exec.appendFill(fillOf(n));
+    t.is(await exec.forgottenBefore(), Number.NEGATIVE_INFINITY);
+    for (let n = 4; n <= 5; n++) await exec.appendFill(fillOf(n));
     t.deepEqual(await exec.fills(), [fillOf(3), fillOf(4), fillOf(5)]);
+    // The retention horizon: the newest `t` dropped (fill 2's), for reconciliation to stop at.
+    t.is(await exec.forgottenBefore(), fillOf(2).t);
     t.is(await exec.appendFill(fillOf(4)), 'duplicate');
     // The de-duplication window is the cap: a fill dropped from the list is new again.
     t.is(await exec.appendFill(fillOf(1)), 'recorded');
@@ -338,6 +342,7 @@ for (const [kind, open] of kinds) {
     );
     const dropped = intents[0] as IntentRecord;
     t.is(await exec.order(dropped.clientOrderId), undefined);
+    t.is(await exec.forgottenBefore(), dropped.t + 1, "the dropped order's last save");
     t.is(await exec.intent(dropped.intent.intentId), undefined, 'its intent goes with it');
     t.deepEqual(await exec.orders({ engine: 'mm', live: false }), [
       orderOf(intents[2] as IntentRecord, 'cancelled', (intents[2] as IntentRecord).t + 1, true),
