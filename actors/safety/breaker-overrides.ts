@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { circuitBreakerConfigSchema } from '../../machines/circuit-breaker.machine';
 import type { BreakerSpec } from './breaker-defaults';
 import { KILL_STEPS } from './kill-switches';
 import type { KillStep } from './kill-switches';
@@ -24,8 +25,8 @@ export type BreakerOverrides = z.infer<typeof breakerOverridesSchema>;
 
 /**
  * The default breakers with the operator's overrides applied, and the problems found: a name that
- * is no breaker of this config (a typo would otherwise leave the default silently in force) or
- * levels in the wrong order for the breaker's direction. With problems, nothing is applied.
+ * is no breaker of this config (a typo would otherwise leave the default silently in force), or
+ * a result the circuit-breaker machine would refuse (levels in the wrong order for its direction). With problems, nothing is applied.
  *
  * @example
  * applyBreakerOverrides(defaults, { 'dd-maker': { yellowAt: 50, redAt: 150 } });
@@ -61,13 +62,14 @@ export function applyBreakerOverrides(
       target: spec.target,
       onRed: o.onRed ?? spec.onRed,
     };
-    const { yellowAt, redAt, direction } = tuned.breaker;
-    if (direction === 'above' ? !(yellowAt < redAt) : !(yellowAt > redAt))
-      problems.push(
-        `safety.breakerOverrides.${spec.breaker.name}: yellowAt (${yellowAt}) must be ${
-          direction === 'above' ? 'below' : 'above'
-        } redAt (${redAt})`,
-      );
+    // The machine's own schema judges the result (levels in order for the direction, confirm and
+    // cooldown in range): a tuned breaker must start like a default one.
+    const checked = circuitBreakerConfigSchema.safeParse(tuned.breaker);
+    if (!checked.success)
+      for (const issue of checked.error.issues)
+        problems.push(
+          `safety.breakerOverrides.${spec.breaker.name}.${issue.path.join('.')}: ${issue.message}`,
+        );
     breakers.push(tuned);
   }
   return problems.length > 0 ? { breakers: [...defaults], problems } : { breakers, problems };

@@ -58,8 +58,13 @@ test('a bad override is refused naming the breaker and the problem, and nothing 
     'safety.breakerOverrides.dd-makr: no breaker of that name; breakers: dd-global, stale-data, dd-maker, errors-maker, rejects-maker, latency-maker, recon-maker, dd-mm-btc, dd-mm-eth, dd-mm-sol, dd-trend, errors-trend, rejects-trend, latency-trend, recon-trend, dd-trend-btc',
   ]);
   t.deepEqual(problems(withOverrides({ 'dd-global': { yellowAt: 3_000 } })), [
-    'safety.breakerOverrides.dd-global: yellowAt (3000) must be below redAt (2500)',
+    "safety.breakerOverrides.dd-global.yellowAt: yellowAt (3000) must be below redAt (2500) when direction is 'above'",
   ]);
+  // What the breaker machine itself would refuse is refused here, before anything starts.
+  t.deepEqual(
+    problems(withOverrides({ 'dd-global': { confirm: 500 } })).map((p) => p.split(':')[0]),
+    ['safety.breakerOverrides.dd-global.confirm'],
+  );
   t.deepEqual(problems(withOverrides({ 'dd-global': { redAt: 10 } }, 'none')), [
     'safety.breakerOverrides: set, but safety.breakers is "none"',
   ]);
