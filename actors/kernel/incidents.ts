@@ -15,6 +15,12 @@ export interface Incident {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** An incident with the journal entry that recorded its raise. */
+export interface Raised {
+  readonly incident: Incident;
+  readonly entry: JournalEntry;
+}
+
 /**
  * Incidents raised in this process: each one is journaled (machine `incident`, event = kind), logged
  * at `error`, and kept in a bounded list for views. This is the record that they happened; their
@@ -22,9 +28,8 @@ export interface Incident {
  * hears of each through {@link IncidentLog.onRaise}.
  */
 export class IncidentLog {
-  private readonly items: Incident[] = [];
-  /** The journal entry of each kept incident, by incident id. */
-  private readonly entries = new Map<number, JournalEntry>();
+  /** Kept incidents with their journal entries, oldest first. */
+  private readonly items: Raised[] = [];
   private readonly listeners = new Set<(incident: Incident, entry: JournalEntry) => void>();
   private next = 1;
 
@@ -47,11 +52,8 @@ export class IncidentLog {
       to: 'open',
     });
     this.logger.error({ incident }, `incident ${kind}: ${detail}`);
-    this.items.push(incident);
-    this.entries.set(incident.id, entry);
-    if (this.items.length > this.capacity)
-      for (const dropped of this.items.splice(0, this.items.length - this.capacity))
-        this.entries.delete(dropped.id);
+    this.items.push({ incident, entry });
+    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
     for (const listener of this.listeners) {
       try {
         listener(incident, entry);
@@ -76,12 +78,13 @@ export class IncidentLog {
    * Every kept incident with its journal entry, oldest first: what a listener that subscribed late
    * (the incident book attaches after the tree has booted) catches up from.
    */
-  raised(): { readonly incident: Incident; readonly entry: JournalEntry }[] {
-    return this.items.map((incident) => ({ incident, entry: this.entries.get(incident.id)! }));
+  raised(): Raised[] {
+    return [...this.items];
   }
 
   /** Incidents, oldest first, optionally only those of `kind`. */
   list(kind?: string): Incident[] {
-    return kind === undefined ? [...this.items] : this.items.filter((i) => i.kind === kind);
+    const all = this.items.map((r) => r.incident);
+    return kind === undefined ? all : all.filter((i) => i.kind === kind);
   }
 }

@@ -28,7 +28,7 @@ import type { HealthView, MachineGraph, SystemTreeView, SystemView } from './sys
 import { Watchdog } from './watchdog';
 import { EXTERNAL_ASKER, PendingAsks } from './pending-asks';
 import { IncidentLog } from './incidents';
-import type { Incident } from './incidents';
+import type { Incident, Raised } from './incidents';
 import { SYSTEM_KEY } from './system-record';
 import type { SystemRecord } from './system-record';
 
@@ -252,7 +252,7 @@ export class Runtime implements SystemView {
   }
 
   /** Incidents raised in this process with their journal entries, oldest first (see `IncidentLog.raised`). */
-  raised(): { readonly incident: Incident; readonly entry: JournalEntry }[] {
+  raised(): Raised[] {
     return this.incidentLog.raised();
   }
 
