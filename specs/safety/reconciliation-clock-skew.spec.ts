@@ -1,11 +1,10 @@
 import test from 'ava';
-import { Reconciler } from '../../actors/safety/reconciliation';
 import { judgeOrder } from '../../actors/safety/reconciliation-rules';
 import type { JudgeContext } from '../../actors/safety/reconciliation-rules';
 import { clientOrderId, isOwnClientOrderId } from '../../actors/trading/client-order-id';
-import { MemoryExecutionStore } from '../../actors/trading/execution-store-memory';
 import type { VenueOrder } from '../../actors/trading/types';
-import { BTC, setup } from '../venues/sim-fixture';
+import { setup } from '../venues/sim-fixture';
+import { specReconciler } from './reconciler-fixture';
 
 // Regression: reconciliation aged venue stamps on our clock, so a venue clock running behind ours
 // made a fresh orphan look old (and one running ahead kept every order "too young" for the skew).
@@ -62,20 +61,7 @@ test('without the venue clock, stamps are aged on ours as before', (t) => {
 test('reconciliation does not count a fresh orphan on a venue running behind until it is old on our clock', async (t) => {
   const { venue, clock } = setup({ latency: { baseMs: 0, jitterMeanMs: 0 } });
   venue.faults.set({ kind: 'clockSkew', ms: -60_000 });
-  const reconciler = new Reconciler({
-    instance: INSTANCE,
-    engine: 'eng',
-    venue,
-    store: new MemoryExecutionStore(),
-    instruments: new Map([['BTCUSDT', BTC]]),
-    minAgeMs: 10_000,
-    absentAfterMs: 90_000,
-    since: clock.now(),
-    orphanGapMs: 30_000,
-    ownsAccount: true,
-    tellEngine: () => {},
-    recordFill: () => Promise.resolve(),
-  });
+  const reconciler = specReconciler({ instance: INSTANCE, venue, since: clock.now() });
   venue.engine.submit({
     clientOrderId: GHOST,
     symbol: 'BTCUSDT',

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { Reconciler } from '../../actors/safety/reconciliation';
 import { MemoryExecutionStore } from '../../actors/trading/execution-store-memory';
 import type { Fill } from '../../actors/trading/types';
-import { BTC, setup } from '../venues/sim-fixture';
+import { setup } from '../venues/sim-fixture';
+import { specReconciler } from './reconciler-fixture';
 
 // Regression (found by the soak operator's 30-day soak): the span of fills judged was taken from the
 // venue's first read of its bounded trade history, the comparison from its second; a trade between
@@ -34,20 +34,7 @@ test('a fill paged out of the venue history between the two reads of a pass is n
   const store = new MemoryExecutionStore();
   for (const n of [1, 2, 3])
     await store.appendFill({ ...fill(n), engine: 'eng', strategy: 's', intentId: `i${n}` });
-  const reconciler = new Reconciler({
-    instance: 'race-spec',
-    engine: 'eng',
-    venue,
-    store,
-    instruments: new Map([['BTCUSDT', BTC]]),
-    minAgeMs: 10_000,
-    absentAfterMs: 90_000,
-    since: 0,
-    orphanGapMs: 30_000,
-    ownsAccount: false,
-    tellEngine: () => {},
-    recordFill: () => Promise.resolve(),
-  });
+  const reconciler = specReconciler({ instance: 'race-spec', venue, store, ownsAccount: false });
   const result = await reconciler.pass(clock.now(), true);
   t.deepEqual(
     result.findings.filter((f) => !f.healed).map((f) => f.detail),
@@ -63,20 +50,7 @@ test('a fill of ours the venue never had is still reported when the history move
   const store = new MemoryExecutionStore();
   for (const n of [1, 2, 3, 4])
     await store.appendFill({ ...fill(n), engine: 'eng', strategy: 's', intentId: `i${n}` });
-  const reconciler = new Reconciler({
-    instance: 'race-spec',
-    engine: 'eng',
-    venue,
-    store,
-    instruments: new Map([['BTCUSDT', BTC]]),
-    minAgeMs: 10_000,
-    absentAfterMs: 90_000,
-    since: 0,
-    orphanGapMs: 30_000,
-    ownsAccount: false,
-    tellEngine: () => {},
-    recordFill: () => Promise.resolve(),
-  });
+  const reconciler = specReconciler({ instance: 'race-spec', venue, store, ownsAccount: false });
   const result = await reconciler.pass(clock.now(), true);
   t.deepEqual(
     result.findings.filter((f) => !f.healed).map((f) => f.kind),

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { Reconciler } from '../../actors/safety/reconciliation';
 import { MemoryExecutionStore } from '../../actors/trading/execution-store-memory';
 import type { ExecutionStore } from '../../actors/trading/execution-store';
 import type { Fill } from '../../actors/trading/types';
-import { BTC, setup } from '../venues/sim-fixture';
+import { setup } from '../venues/sim-fixture';
+import { specReconciler } from './reconciler-fixture';
 
 // Regression (found by the busy 120-day long-run benchmark): the execution store's caps are shared
 // by every engine, reconciliation judges one. A busy engine pushed a quiet one's old fills out of the
@@ -30,20 +30,8 @@ function fill(n: number, engine: string): Fill & { engine: string } {
 async function unsettled(store: ExecutionStore, quietTrades: Fill[]): Promise<string[]> {
   const { venue, clock } = setup({ latency: { baseMs: 0, jitterMeanMs: 0 } });
   venue.myTrades = () => Promise.resolve(quietTrades);
-  const reconciler = new Reconciler({
-    instance: 'retention-spec',
-    engine: 'quiet',
-    venue,
-    store,
-    instruments: new Map([['BTCUSDT', BTC]]),
-    minAgeMs: 10_000,
-    absentAfterMs: 90_000,
-    since: 0,
-    orphanGapMs: 30_000,
-    ownsAccount: true,
-    tellEngine: () => {},
-    recordFill: () => Promise.resolve(),
-  });
+  // The quiet engine's reconciler owns its account (a shadow engine's fill model is its own).
+  const reconciler = specReconciler({ instance: 'retention-spec', engine: 'quiet', venue, store });
   const result = await reconciler.pass(clock.now(), true);
   return result.findings.filter((f) => !f.healed).map((f) => `${f.kind} ${f.key}`);
 }
