@@ -5,7 +5,7 @@ import { MemoryStore } from '../actors/kernel/store-memory';
 import { MemoryAuditLog } from '../actors/safety/control-audit';
 import { ControlPlane } from '../actors/safety/control-plane';
 import { DEFAULT_CHAOS_PROFILE } from '../actors/safety/chaos-scenarios';
-import { TradingControl } from '../actors/safety/trading-control';
+import { TradingControl, tradingLayout } from '../actors/safety/trading-control';
 import { runTradingSoak } from '../actors/safety/trading-soak';
 import { runTrading } from '../actors/trading/run-trading';
 import { defaultTradingConfig, parseTradingConfig } from '../actors/trading/trading-config';
@@ -40,13 +40,10 @@ export async function benchHaltPropagation(rounds = 30): Promise<Record<string, 
   });
   const { services } = running.trading;
   const venue = services.venue('sim') as SimVenue;
-  const layout = {
-    engines: config.engines.map((e) => ({ id: e.id, strategies: e.strategies.map((s) => s.id) })),
-  };
   let n = 0;
   const plane = new ControlPlane({
     clock,
-    target: new TradingControl(running.runtime, services, layout),
+    target: new TradingControl(running.runtime, services, tradingLayout(config)),
     audit: new MemoryAuditLog(),
     nonce: () => `n${++n}`,
   });

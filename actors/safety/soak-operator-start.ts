@@ -1,15 +1,14 @@
 import type { Runtime } from '../kernel/runtime';
 import type { Store } from '../kernel/store';
-import { tradingBreakers } from '../trading/build-trading';
+import { tradingBreakerComponents, tradingBreakers } from '../trading/build-trading';
 import type { TradingConfig } from '../trading/trading-config';
 import type { TradingServices } from '../trading/trading-services';
-import { breakerComponentId } from './breaker-defaults';
 import { StoreAuditLog } from './control-audit-store';
 import { ControlPlane } from './control-plane';
 import { SoakOperator } from './soak-operator';
 import { lookAtTrading } from './soak-operator-look';
 import type { SoakOperatorConfigInput } from './soak-operator.config';
-import { TradingControl } from './trading-control';
+import { TradingControl, tradingLayout } from './trading-control';
 
 /**
  * Starts the soak's on-call operator on the running system, behind a real control plane: the
@@ -24,15 +23,13 @@ export function startSoakOperator(options: {
   readonly operator?: SoakOperatorConfigInput;
 }): SoakOperator {
   const { runtime, services } = options;
-  const layout = {
-    engines: options.config.engines.map((e) => ({ id: e.id, strategies: e.strategies.map((s) => s.id) })),
-  };
+  const layout = tradingLayout(options.config);
   const breakers = tradingBreakers(options.config).map((b) => ({ name: b.breaker.name, target: b.target }));
   let nonces = 0;
   const plane = new ControlPlane({
     clock: runtime.kernel.clock,
     target: new TradingControl(runtime, services, layout, {
-      breakers: new Map(breakers.map((b) => [b.name, breakerComponentId(b.name)])),
+      breakers: tradingBreakerComponents(options.config),
     }),
     audit: new StoreAuditLog(options.store, runtime.kernel.journal),
     // Why a counter: one process, one simulated operator, nobody to guess it; and the soak stays deterministic.

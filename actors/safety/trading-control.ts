@@ -1,5 +1,6 @@
 import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { Runtime } from '../kernel/runtime';
+import type { TradingConfig } from '../trading/trading-config';
 import type { TradingServices } from '../trading/trading-services';
 import { GLOBAL_TRADING_STATE, strategyTradingState } from '../trading/trading-state-ids';
 import type { ControlCommand } from './control-commands';
@@ -30,6 +31,11 @@ const NO_OPS = 'this instance keeps no incident book or stability gate';
 /** The engines and strategies of the running config. */
 export interface TradingLayout {
   readonly engines: readonly { readonly id: string; readonly strategies: readonly string[] }[];
+}
+
+/** The layout of a trading config, as the control target checks scopes against it. */
+export function tradingLayout(config: Pick<TradingConfig, 'engines'>): TradingLayout {
+  return { engines: config.engines.map((e) => ({ id: e.id, strategies: e.strategies.map((s) => s.id) })) };
 }
 
 const GLOBAL: KillScope = { level: 'global', id: 'global' };

@@ -313,6 +313,11 @@ export function tradingBreakers(config: TradingConfig): ReturnType<typeof defaul
   return applyBreakerOverrides(defaults, config.safety.breakerOverrides).breakers;
 }
 
+/** The breakers of a trading config by name, each with its component id (for `reset_breaker`). */
+export function tradingBreakerComponents(config: TradingConfig): Map<string, string> {
+  return new Map(tradingBreakers(config).map((b) => [b.breaker.name, breakerComponentId(b.breaker.name)]));
+}
+
 /** Last in the tree: the breakers watch what the engines do and start once they run. */
 function safetyTree(config: TradingConfig): SystemConfigInput['root'][] {
   const breakers = tradingBreakers(config);

@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import type { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { writeAdminToken } from '../../actors/safety/admin-token';
-import { breakerComponentId } from '../../actors/safety/breaker-defaults';
-import { tradingBreakers } from '../../actors/trading/build-trading';
+import { tradingBreakerComponents } from '../../actors/trading/build-trading';
 import { Rng } from '../../actors/kernel/rng';
 import { ChaosEngine } from '../../actors/safety/chaos-engine';
 import { DEFAULT_CHAOS_PROFILE } from '../../actors/safety/chaos-scenarios';
@@ -15,7 +14,7 @@ import { OpsControl } from '../../actors/safety/ops-control';
 import type { IncidentBook } from '../../actors/ops/incident-book';
 import type { StabilityGate } from '../../actors/ops/stability-gate';
 import type { SafetyControls } from '../../actors/safety/trading-control';
-import { TradingControl } from '../../actors/safety/trading-control';
+import { TradingControl, tradingLayout } from '../../actors/safety/trading-control';
 import type { TradingConfig } from '../../actors/trading/trading-config';
 import type { TradingServices } from '../../actors/trading/trading-services';
 import type { GatewayControl } from '../../gateway/routes/control';
@@ -51,9 +50,6 @@ export async function startControl(options: {
 }): Promise<GatewayControl> {
   const token = await writeAdminToken(options.dataDir);
   const audit = new StoreAuditLog(options.store, options.runtime.kernel.journal);
-  const layout = {
-    engines: options.config.engines.map((e) => ({ id: e.id, strategies: e.strategies.map((s) => s.id) })),
-  };
   const chaos = new ChaosEngine({
     clock: options.runtime.kernel.clock,
     rng: new Rng(options.config.seed).stream('chaos'),
@@ -65,10 +61,8 @@ export async function startControl(options: {
   });
   const plane = new ControlPlane({
     clock: options.runtime.kernel.clock,
-    target: new TradingControl(options.runtime, options.services, layout, {
-      breakers: new Map(
-        tradingBreakers(options.config).map((b) => [b.breaker.name, breakerComponentId(b.breaker.name)]),
-      ),
+    target: new TradingControl(options.runtime, options.services, tradingLayout(options.config), {
+      breakers: tradingBreakerComponents(options.config),
       chaos: {
         refusal: (scenario) => chaos.refusal(scenario),
         start: (scenario) => Promise.resolve(chaos.start(scenario)),
