@@ -53,3 +53,11 @@ export function realLoopDelaySampler(resolutionMs = 20): LoopDelaySampler {
     close: () => histogram.disable(),
   };
 }
+
+/**
+ * A sampler that never measures: for simulations on a virtual clock, where the real loop delay
+ * says how hard the simulation drives the loop and nothing about the system simulated.
+ */
+export function unmeasuredLoopDelay(): LoopDelaySampler {
+  return { sample: () => undefined, close: () => undefined };
+}

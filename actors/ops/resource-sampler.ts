@@ -59,10 +59,15 @@ export class ResourceSampler {
     return new ResourceSampler(options, config, { range, samples });
   }
 
-  /** Arms the sampling timer on the interval's grid. Once only. */
+  /**
+   * Samples the current slot now, then arms the sampling timer on the interval's grid. Once only.
+   * Why sample at once: a report counts restarts and crashes as growth between samples, so what
+   * happened between the start and the first whole interval would otherwise be counted nowhere.
+   */
   start(): void {
     if (this.started) throw new Error('resource sampler already started');
     this.started = true;
+    void this.sampleNow();
     this.arm();
   }
 

@@ -1,6 +1,7 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Store } from '../kernel/store';
 import { RedisStore } from '../kernel/store-redis';
+import type { LoopDelaySampler } from './anomaly-loop-sampler';
+import { realLoopDelaySampler } from './anomaly-loop-sampler';
 import type { ResourceSources } from './resource-sample';
 
 /** What {@link realResourceSources} reads from; each part is optional. */
@@ -16,42 +17,35 @@ export interface RealResourceSourcesOptions {
   readonly uptime?: {
     snapshot(): { readonly totals: { readonly restarts: number; readonly crashes: number } };
   };
-  /** Resolution of the event-loop delay histogram, ms; 20 by default. */
-  readonly loopResolutionMs?: number;
+  /**
+   * Where the event-loop delay is read, closed with the sources; the process's own
+   * ({@link realLoopDelaySampler}) by default. Simulations pass theirs (see `ops-stack.ts`).
+   */
+  readonly loop?: LoopDelaySampler;
 }
-
-const NS_PER_MS = 1e6;
 
 /**
  * The production sources of the {@link ResourceSampler}: the process's heap, its event-loop delay
- * (`perf_hooks.monitorEventLoopDelay`, a libuv timer outside the runtime's clock: it measures real
- * time by design, hence injectable), Redis `INFO memory` on a Redis store, the store's last journal
- * `seq`, and when given the portfolio and the uptime watcher. `close()` stops the histogram.
+ * p99 (real time by design, hence injectable), Redis `INFO memory` on a Redis store, the store's
+ * last journal `seq`, and when given the portfolio and the uptime watcher. `close()` closes the
+ * loop sampler.
  *
  * @example
  * realResourceSources({ store, portfolio: services.portfolio, uptime });
  */
 export function realResourceSources(options: RealResourceSourcesOptions): ResourceSources {
-  const resolutionMs = options.loopResolutionMs ?? 20;
-  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
-  histogram.enable();
+  const loop = options.loop ?? realLoopDelaySampler();
   const { store, portfolio, uptime } = options;
   return {
     heapUsedBytes: () => process.memoryUsage().heapUsed,
-    loopDelayP99Ms: () => {
-      if (histogram.count === 0) return null;
-      // The histogram holds the time between the timer's turns: an idle loop reads the resolution.
-      const p99 = Math.max(0, histogram.percentile(99) / NS_PER_MS - resolutionMs);
-      histogram.reset();
-      return p99;
-    },
+    loopDelayP99Ms: () => loop.sample()?.p99Ms ?? null,
     redisUsedMemoryBytes: () => (store instanceof RedisStore ? redisUsedMemory(store) : null),
     journalSeq: () => store.lastJournalSeq(),
     ...(portfolio ? { equity: () => portfolio.equity().equity, netPnl: () => portfolio.pnl().net } : {}),
     ...(uptime
       ? { restarts: () => uptime.snapshot().totals.restarts, crashes: () => uptime.snapshot().totals.crashes }
       : {}),
-    close: () => histogram.disable(),
+    close: () => loop.close(),
   };
 }
 

@@ -6,6 +6,8 @@ import { Rng } from '../kernel/rng';
 import { MemoryStore } from '../kernel/store-memory';
 import type { Store } from '../kernel/store';
 import type { Runtime } from '../kernel/runtime';
+import { openSimulatedOpsStack } from '../ops/ops-stack-sim';
+import type { OpsStack } from '../ops/ops-stack';
 import { runTrading } from '../trading/run-trading';
 import type { TradingServices } from '../trading/trading-services';
 import { defaultTradingConfig, parseTradingConfig } from '../trading/trading-config';
@@ -32,8 +34,8 @@ export interface TradingSoakOptions {
   /** The trading config; {@link soakTradingConfig} of the seed by default. */
   readonly config?: TradingConfig;
   readonly logger?: Logger;
-  /** Called after each simulated day (progress). */
-  readonly onDay?: (day: number) => void;
+  /** Called after each simulated day (progress); the soak waits for what it returns. */
+  readonly onDay?: (day: number) => void | Promise<void>;
   /** Called once the system runs, before chaos starts: specs watch the faults take effect through it. */
   readonly probe?: (world: TradingSoakWorld) => void;
   /**
@@ -41,6 +43,12 @@ export interface TradingSoakOptions {
    * default) for none: then a restriction only an operator lifts stands to the end of the soak.
    */
   readonly operator?: SoakOperatorConfigInput | false;
+  /**
+   * Whether the operations records run too (incident book, uptime, anomalies, watchdog view, gate,
+   * resource samples and weekly reports, as `predator start` runs them); off by default, so the
+   * chaos soak measures the trading system alone.
+   */
+  readonly ops?: boolean;
 }
 
 /** The running soak as a spec sees it. */
@@ -53,6 +61,8 @@ export interface TradingSoakWorld {
   readonly store: Store;
   /** The switch of Redis restarts. */
   readonly outage: StoreOutage;
+  /** The operations records, when the soak runs them (`ops: true`). */
+  readonly ops: OpsStack | null;
 }
 
 /** What `predator soak --chaos … --json` prints. */
@@ -147,7 +157,9 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     profile: options.chaos,
     storeOutage: outage,
   });
-  options.probe?.({ clock, runtime, services, store, outage });
+  // On the runtime's store: a Redis restart takes the records down with it, as one Redis would.
+  const ops = options.ops ? await openSimulatedOpsStack({ store, clock, logger, runtime, services }) : null;
+  options.probe?.({ clock, runtime, services, store, outage, ops });
   const operator: SoakOperator | null =
     options.operator === undefined || options.operator === false
       ? null
@@ -161,7 +173,7 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     await invariants.check(clock.now());
     if (hour % 24 === 0) {
       heap.push({ day: hour / 24, mb: heapMB(gc) });
-      options.onDay?.(hour / 24);
+      await options.onDay?.(hour / 24);
     }
   }
   chaos.stop();
@@ -206,6 +218,7 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
     heapSlopeMBPerDay: round(slope(heap.filter((p) => p.day > 1)), 3),
     finalState: runtime.state,
   };
+  await ops?.stop();
   await stop();
   return report;
 }

@@ -1,8 +1,11 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { silentLogger } from '../../actors/kernel/logger';
 import type { UptimeSnapshot } from '../../actors/ops/uptime-snapshot';
-import { UptimeWatcher } from '../../actors/ops/uptime-watcher';
+import { SIMULATION_EPOCH } from '../../actors/kernel/clock-virtual';
+import type { IncidentView } from '../../actors/ops/incident-view';
+import { weekRangeOf } from '../../actors/ops/iso-week';
+import type { WeeklyReport } from '../../actors/ops/report-data';
+import type { StabilityGateResult } from '../../actors/ops/stability-gate-result';
 import { NO_CHAOS_PROFILE, parseChaosProfile } from '../../actors/safety/chaos-scenarios';
 import type { ChaosProfile } from '../../actors/safety/chaos-scenarios';
 import { monthTradingConfig } from '../../actors/safety/month-config';
@@ -20,48 +23,62 @@ interface MonthRun {
     readonly uptime: UptimeSnapshot;
     readonly lifecycles: ReadonlyMap<string, string>;
     readonly restarts: number;
-    readonly now: number;
+    readonly gate: StabilityGateResult;
+    /** The weekly reports of every week the month touched, as of its last moment. */
+    readonly weeks: readonly WeeklyReport[];
+    readonly incidents: readonly IncidentView[];
   };
 }
 
-/** Thirty simulated days of the full stack, with the uptime watcher following the journal throughout. */
+/**
+ * Thirty simulated days of the full stack: trading, safety and every operations record (incident
+ * book, uptime, anomalies, watchdog view, stability gate, resource samples, weekly reports).
+ */
 async function month(t: ExecutionContext, seed: number, chaos: ChaosProfile): Promise<MonthRun> {
   // Minutes of wall time on a loaded two-core machine: past ava's default inactivity timeout.
   t.timeout(20 * 60_000);
   let world: TradingSoakWorld | undefined;
-  let watching: UptimeWatcher | undefined;
   let end: MonthRun['end'] | undefined;
   const report = await runTradingSoak({
     seed,
     days: DAYS,
     chaos,
+    ops: true,
     config: monthTradingConfig(seed),
     probe: (w) => {
       world = w;
-      // Booted while the first simulated minute runs: the watcher follows the journal from there.
-      void UptimeWatcher.boot({ store: w.store, clock: w.clock, logger: silentLogger() }).then(
-        async (uptime) => {
-          await uptime.attach(w.runtime.kernel.journal);
-          watching = uptime;
-        },
-      );
     },
-    onDay: (day) => {
-      if (day !== DAYS || world === undefined || watching === undefined) return;
-      const { runtime, clock } = world;
-      end = {
-        uptime: watching.snapshot(DAYS * DAY),
-        lifecycles: new Map(runtime.componentIds().map((id) => [id, componentView(runtime, id).lifecycle])),
-        restarts: runtime.restarts(),
-        now: clock.now(),
-      };
+    onDay: async (day) => {
+      if (day === DAYS && world !== undefined) end = await endOf(world);
     },
   });
-  if (end === undefined) throw new Error('the soak did not reach its last day with the watcher attached');
+  if (end === undefined) throw new Error('the soak did not reach its last day');
   t.log(
-    `seed ${seed}: ${report.wallSeconds} s wall, orders ${report.orders}, fills ${report.fills}, restarts ${report.restarts}, kills ${report.kills}, faults ${JSON.stringify(report.faults)}`,
+    `seed ${seed}: ${report.wallSeconds} s wall, orders ${report.orders}, fills ${report.fills}, restarts ${report.restarts}, kills ${report.kills}, incidents ${end.incidents.length}, faults ${JSON.stringify(report.faults)}`,
   );
   return { report, end };
+}
+
+/** The records at the month's last moment, before the soak stops anything. */
+async function endOf(world: TradingSoakWorld): Promise<MonthRun['end']> {
+  const { runtime, clock, ops } = world;
+  if (ops === null) throw new Error('the soak ran without its operations records');
+  const uptime = ops.uptime.snapshot(DAYS * DAY);
+  const lifecycles = new Map(runtime.componentIds().map((id) => [id, componentView(runtime, id).lifecycle]));
+  const restarts = runtime.restarts();
+  const weeks: WeeklyReport[] = [];
+  for (let at = SIMULATION_EPOCH; at <= clock.now(); at = weekRangeOf(at).to) {
+    const week = await ops.reports.report(weekRangeOf(at).week);
+    if (week !== undefined) weeks.push(week);
+  }
+  return {
+    uptime,
+    lifecycles,
+    restarts,
+    gate: await ops.gate.evaluate(),
+    weeks,
+    incidents: ops.incidents.list(),
+  };
 }
 
 test('T1: thirty simulated days of the full stack without chaos: no unplanned halt, uptime 100 %, every invariant holds', async (t) => {
@@ -77,6 +94,18 @@ test('T1: thirty simulated days of the full stack without chaos: no unplanned ha
   t.is(snapshot.uptime.ratio, 1, 'up the whole month');
   t.true(snapshot.uptime.coveredMs >= (DAYS - 1) * DAY, `${snapshot.uptime.coveredMs} ms covered`);
   t.true([...end.lifecycles.values()].every((l) => l === 'running'));
+  const { criteria } = end.gate;
+  t.true(criteria.stateIntegrity.met, criteria.stateIntegrity.detail);
+  t.true(criteria.balanceEvents.met, criteria.balanceEvents.detail);
+  const continuity = criteria.continuousOperation.evidence;
+  t.true(continuity.continuousMs >= DAYS * DAY, `${continuity.continuousMs} ms continuous`);
+  t.deepEqual([continuity.processCrashes, continuity.unplannedHalts, continuity.actorCrashes], [0, 0, 0]);
+  t.true(end.weeks.length >= 5, `${end.weeks.length} weekly reports`);
+  for (const week of end.weeks) {
+    t.is(week.stability.restarts, 0, week.week);
+    t.deepEqual(week.stability.halts, [], week.week);
+    t.is(week.stability.uptimeRatio, 1, week.week);
+  }
 });
 
 test('T4: random actor kills across thirty simulated days: every component recovers, invariants hold, and the uptime record counts every crash and restart', async (t) => {
@@ -100,4 +129,13 @@ test('T4: random actor kills across thirty simulated days: every component recov
   for (const [id, counts] of crashed)
     t.true(counts.restarts >= counts.crashes, `${id} restarted after each crash`);
   t.is(snapshot.uptime.ratio, 1);
+  // The weekly reports count them too: their sum over the month is the record's total.
+  const sum = (field: 'restarts' | 'crashes'): number =>
+    end.weeks.reduce((n, w) => n + (w.stability[field] ?? 0), 0);
+  t.is(sum('crashes'), kills, 'the weekly reports count every crash');
+  t.is(sum('restarts'), snapshot.totals.restarts, 'the weekly reports count every restart');
+  const continuity = end.gate.criteria.continuousOperation.evidence;
+  t.is(continuity.actorCrashes, kills, 'the gate sees the crashes the supervisors recovered');
+  t.true(continuity.continuousMs >= DAYS * DAY, 'recovered crashes do not break continuity');
+  t.true(end.gate.criteria.stateIntegrity.met, end.gate.criteria.stateIntegrity.detail);
 });

@@ -72,10 +72,10 @@ test('the weekly report is made and stored at the week boundary, Monday 00:00 UT
   const report = await reporter.report('2026-W01');
   t.is(report?.generatedAt, W01.to);
   t.is(report?.until, W01.to);
-  // Thursday 01:00 to the boundary: 95 samples in the week and the closing one at the boundary, so
-  // the journal growth runs from 01:00 Thursday (100) to Monday 00:00 (9 600).
-  t.is(report?.resources.samples, 95);
-  t.is(report?.resources.journalEntries, 9_500);
+  // The start, Thursday 00:00, to the boundary: 96 samples in the week and the closing one at the
+  // boundary, so the journal growth runs from 00:00 Thursday (0) to Monday 00:00 (9 600).
+  t.is(report?.resources.samples, 96);
+  t.is(report?.resources.journalEntries, 9_600);
   t.is(report?.stability.restarts, 4);
   t.is(report?.incidents.total, 1);
   t.is(reporter.currentWeek(), '2026-W02');
@@ -88,7 +88,7 @@ test('the current week is made fresh on demand and not stored; a week not begun 
   const report = await reporter.report('2026-W02');
   t.false(report?.complete);
   t.is(report?.until, W02.from + 5 * HOUR);
-  t.is(report?.resources.samples, 5);
+  t.is(report?.resources.samples, 6);
   t.is(
     report?.resources.metrics.find((m) => m.id === 'journal')?.last,
     ((W02.from + 5 * HOUR - W01.from) / HOUR) * 100,

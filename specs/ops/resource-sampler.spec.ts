@@ -37,7 +37,7 @@ async function setup(config: unknown = {}, clock = new VirtualClock()) {
   return { clock, store, sources, sampler };
 }
 
-test('samples every interval on the hour grid of the virtual clock, with the sources as they read', async (t) => {
+test('samples at start and every interval on the hour grid of the virtual clock, with the sources as they read', async (t) => {
   // 2026-01-01 00:00 UTC is a Thursday in 2026-W01.
   const { clock, sampler } = await setup();
   sampler.start();
@@ -45,7 +45,7 @@ test('samples every interval on the hour grid of the virtual clock, with the sou
   const samples = await sampler.samples(weekRange('2026-W01'));
   t.deepEqual(
     samples.map((s) => s.t - clock.now()),
-    [-2 * HOUR, -HOUR, 0],
+    [-3 * HOUR, -2 * HOUR, -HOUR, 0],
   );
   const last = samples.at(-1)!;
   const hours = (clock.now() - weekRange('2026-W01').from) / HOUR;
@@ -63,7 +63,7 @@ test('samples every interval on the hour grid of the virtual clock, with the sou
   await sampler.stop();
 });
 
-test('a timer started off the grid samples at the next whole interval', async (t) => {
+test('a sampler started off the grid samples its slot at once, then at every whole interval', async (t) => {
   const start = weekRange('2026-W02').from + 25 * 60_000;
   const { clock, sampler } = await setup({ intervalMs: 15 * 60_000 }, new VirtualClock(start));
   sampler.start();
@@ -71,7 +71,7 @@ test('a timer started off the grid samples at the next whole interval', async (t
   const samples = await sampler.samples(weekRange('2026-W02'));
   t.deepEqual(
     samples.map((s) => (s.t - weekRange('2026-W02').from) / 60_000),
-    [30, 45],
+    [15, 30, 45],
   );
   await sampler.stop();
 });
@@ -82,7 +82,7 @@ test('the sample at the week boundary opens the new week, and each week is one s
   await clock.runUntil(weekRange('2026-W02').from);
   const w1 = await sampler.samples(weekRange('2026-W01'));
   const w2 = await sampler.samples(weekRange('2026-W02'));
-  t.is(w1.length, 4 * 24 - 1); // Thursday 01:00 to Sunday 23:00
+  t.is(w1.length, 4 * 24); // Thursday 00:00 (the start) to Sunday 23:00
   t.deepEqual(
     w2.map((s) => s.t),
     [weekRange('2026-W02').from],
@@ -139,7 +139,7 @@ test('a restarted sampler goes on with the week its predecessor stored', async (
   const samples = await next.samples(weekRange('2026-W01'));
   t.deepEqual(
     samples.map((s) => (s.t - weekRange('2026-W01').from) / HOUR - 3 * 24),
-    [1, 2, 3, 4, 5, 8, 9],
+    [0, 1, 2, 3, 4, 5, 7, 8, 9],
   );
   await next.stop();
 });
@@ -163,7 +163,7 @@ test('a failing source samples as null and the others go on; stop closes the sou
   sampler.start();
   await clock.advance(DAY);
   const samples = await sampler.samples(weekRange('2026-W01'));
-  t.is(samples.length, 24);
+  t.is(samples.length, 25);
   t.true(
     samples.every((s) => s.heapUsedBytes === 7 && s.redisUsedMemoryBytes === null && s.journalSeq === null),
   );
@@ -171,7 +171,7 @@ test('a failing source samples as null and the others go on; stop closes the sou
   t.true(closed);
   const count = clock.pending();
   await clock.advance(DAY);
-  t.is((await sampler.samples(weekRange('2026-W01'))).length, 24);
+  t.is((await sampler.samples(weekRange('2026-W01'))).length, 25);
   t.is(count, 0);
 });
 
