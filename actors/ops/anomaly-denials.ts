@@ -18,6 +18,11 @@ export interface DecisionCounts {
   /** `<intentId>: <REASON>: <detail>` of the latest denial, or null. */
   readonly lastDenial: string | null;
   /**
+   * Denials so far by reason code, when the source counts them (execution's summary does): then
+   * limit denials are counted exactly, else judged by the latest denial's reason.
+   */
+  readonly deniedBy?: Readonly<Record<string, number>>;
+  /**
    * The largest fraction of any limit used by an order admitted since the last read, when the
    * source knows it (the engine's summary does not yet: see the report on the missing hook).
    */
@@ -33,7 +38,8 @@ export interface DecisionSource {
 
 /**
  * A {@link DecisionSource} over the engine components' summaries (`admitted`, `denied`,
- * `lastDenial` of `Execution.summary()`), e.g. `(id) => runtime.component(id)?.view().summary`.
+ * `lastDenial`, `deniedBy` of `Execution.summary()`), e.g.
+ * `(id) => runtime.component(id)?.view().summary`.
  */
 export function summaryDecisions(
   engines: readonly string[],
@@ -48,6 +54,7 @@ export function summaryDecisions(
         admitted: s.admitted,
         denied: s.denied,
         lastDenial: typeof s.lastDenial === 'string' ? s.lastDenial : null,
+        ...(isCountMap(s.deniedBy) ? { deniedBy: s.deniedBy } : {}),
       };
     },
   };
@@ -55,9 +62,9 @@ export function summaryDecisions(
 
 /**
  * Orders denied at a risk limit, or admitted close to one: a strategy pressing against its limits.
- * Every `everyMs` it reads each engine's counts and judges the interval's new denials. The engines'
- * summaries only carry the *latest* denial's reason, so an interval's denials count as limit
- * denials when its latest one was (an approximation until execution reports each decision).
+ * Every `everyMs` it reads each engine's counts and judges the interval's new denials: exactly by
+ * reason when the source counts them (`deniedBy`, as execution does), else an interval's denials
+ * count as limit denials when its latest one was (a source that only knows the latest denial).
  * Info for any; a warning when they are at least `warnShare` of the interval's decisions. Value:
  * limit denials in the interval.
  */
@@ -87,9 +94,11 @@ export class DeniedNearLimitDetector implements AnomalyDetector {
       const admitted = counts.admitted - (restarted ? 0 : before.admitted);
       // The first read of a process has no interval to judge: the counts may span hours.
       if (before === undefined) continue;
-      const reason = limitReason(counts.lastDenial);
-      if (denied > 0 && reason !== null)
-        out.push(this.denials(engine, now, denied, admitted, reason, counts));
+      const limits = limitDenials(counts, restarted ? undefined : before, denied);
+      if (limits !== null)
+        out.push(
+          this.denials(engine, now, { limited: limits.denied, denied, admitted }, limits.reason, counts),
+        );
       const near = counts.nearestLimit ?? null;
       if (near !== null && near >= this.config.nearFraction)
         out.push({
@@ -107,24 +116,66 @@ export class DeniedNearLimitDetector implements AnomalyDetector {
   private denials(
     engine: string,
     now: number,
-    denied: number,
-    admitted: number,
+    interval: { readonly limited: number; readonly denied: number; readonly admitted: number },
     reason: OrderDeniedReason,
     counts: DecisionCounts,
   ): AnomalyObservation {
-    const share = denied / (denied + admitted);
+    const { admitted } = interval;
+    const denied = interval.limited;
+    const decisions = interval.denied + admitted;
+    const share = denied / decisions;
     const pct = Math.round(share * 100);
     return {
       kind: 'denied-near-limit',
       subject: { type: 'engine', id: engine },
       severity: share >= this.config.warnShare ? 'warning' : 'info',
       t: now,
-      summary: `${engine}: ${denied} order(s) denied at a limit (${reason}), ${pct}% of ${denied + admitted} decisions`,
+      summary: `${engine}: ${denied} order(s) denied at a limit (${reason}), ${pct}% of ${decisions} decisions`,
       value: denied,
       unit: 'denials',
-      evidence: { reason, denied, admitted, share, lastDenial: counts.lastDenial },
+      evidence: {
+        reason,
+        denied,
+        admitted,
+        otherDenials: interval.denied - denied,
+        share,
+        ...(counts.deniedBy ? { deniedBy: counts.deniedBy } : {}),
+        lastDenial: counts.lastDenial,
+      },
     };
   }
+}
+
+/**
+ * The interval's limit denials and the reason with most of them: exact from `deniedBy` (growth since
+ * `before`, or since 0 after a restart), else all `denied` when the latest denial names a limit.
+ */
+function limitDenials(
+  counts: DecisionCounts,
+  before: DecisionCounts | undefined,
+  denied: number,
+): { denied: number; reason: OrderDeniedReason } | null {
+  if (counts.deniedBy === undefined) {
+    const reason = limitReason(counts.lastDenial);
+    return denied > 0 && reason !== null ? { denied, reason } : null;
+  }
+  let total = 0;
+  let top: { reason: OrderDeniedReason; n: number } | null = null;
+  for (const reason of LIMIT_REASONS) {
+    const n = (counts.deniedBy[reason] ?? 0) - (before?.deniedBy?.[reason] ?? 0);
+    if (n <= 0) continue;
+    total += n;
+    if (top === null || n > top.n) top = { reason, n };
+  }
+  return top === null ? null : { denied: total, reason: top.reason };
+}
+
+function isCountMap(value: unknown): value is Record<string, number> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
 }
 
 /** The limit reason named in a denial line, or null when it names none. */

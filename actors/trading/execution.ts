@@ -126,6 +126,8 @@ export class Execution {
   private stopped = false;
   private readonly counts = { admitted: 0, denied: 0, fills: 0, rejected: 0, unknown: 0 };
   private lastDenial: string | null = null;
+  /** Denials by reason code (the text before the first colon), so a view can tell limits from halts. */
+  private readonly deniedBy: Record<string, number> = {};
   private readonly bad: BadVenueData;
   private readonly deadlines: OrderDeadlines;
   private readonly writes: PendingWrites;
@@ -204,6 +206,7 @@ export class Execution {
       liveOrders: live,
       ...this.counts,
       lastDenial: this.lastDenial,
+      deniedBy: { ...this.deniedBy },
     };
   }
 
@@ -219,7 +222,7 @@ export class Execution {
   private propose(intent: Intent): void {
     const { engine } = this.o;
     if (intent.engine !== engine)
-      return this.deny(intent, `intent for engine ${intent.engine} sent to ${engine}`);
+      return this.deny(intent, `MISROUTED: intent for engine ${intent.engine} sent to ${engine}`);
     // The prefix exempts an order from halts; only the kill switch may use it.
     if (isFlattenIntent(intent))
       return this.deny(
@@ -417,9 +420,12 @@ export class Execution {
     slot.stop();
   }
 
+  /** `reason` is `CODE: detail`; the code is what {@link Execution.summary}'s `deniedBy` counts. */
   private deny(intent: Intent, reason: string): void {
     this.counts.denied++;
     this.lastDenial = `${intent.intentId}: ${reason}`;
+    const code = reason.slice(0, Math.max(0, reason.indexOf(':'))) || 'OTHER';
+    this.deniedBy[code] = (this.deniedBy[code] ?? 0) + 1;
     this.o.env.tell(intent.strategy, {
       type: 'strategy.order.closed',
       intentId: intent.intentId,

@@ -129,6 +129,49 @@ test('denials: limit denials in an interval are noted, a large share of them is 
   t.is(source.read('gone'), undefined);
 });
 
+test('denials: with counts by reason, limit denials are counted exactly, whatever the latest denial was', (t) => {
+  const counts = new Map<string, DecisionCounts>([
+    ['mm', { admitted: 100, denied: 2, lastDenial: null, deniedBy: { TRADING_HALTED: 2 } }],
+  ]);
+  const detector = new DeniedNearLimitDetector(
+    { engines: () => ['mm'], read: (engine) => counts.get(engine) },
+    defaults.denials,
+  );
+  t.deepEqual(detector.sample(MINUTE), []);
+  // Five at the position limit, one at the rate limit, then a halt: the latest denial names no limit.
+  counts.set('mm', {
+    admitted: 194,
+    denied: 10,
+    lastDenial: 'mm:BTC:9: TRADING_HALTED: trading is HALTED',
+    deniedBy: { TRADING_HALTED: 4, POSITION_EXCEEDS_MAXIMUM: 5, ORDER_RATE_EXCEEDED: 1 },
+  });
+  t.like(detector.sample(2 * MINUTE)[0], {
+    value: 6,
+    evidence: {
+      reason: 'POSITION_EXCEEDS_MAXIMUM',
+      denied: 6,
+      admitted: 94,
+      otherDenials: 2,
+      share: 6 / 102,
+    },
+  });
+  // The latest denial names a limit, but every new one was a halt.
+  counts.set('mm', {
+    admitted: 194,
+    denied: 13,
+    lastDenial: 'mm:BTC:9: ORDER_RATE_EXCEEDED: 20 in 1000 ms',
+    deniedBy: { TRADING_HALTED: 7, POSITION_EXCEEDS_MAXIMUM: 5, ORDER_RATE_EXCEEDED: 1 },
+  });
+  t.deepEqual(detector.sample(3 * MINUTE), []);
+  const source = summaryDecisions(['mm'], () => ({
+    admitted: 3,
+    denied: 1,
+    lastDenial: 'a: PRICE_OUTSIDE_BAND: x',
+    deniedBy: { PRICE_OUTSIDE_BAND: 1 },
+  }));
+  t.deepEqual(source.read('mm')?.deniedBy, { PRICE_OUTSIDE_BAND: 1 });
+});
+
 test('event loop: a stall is info, a high p99 a warning, a very high one critical; quiet loops say nothing', (t) => {
   const samples: (LoopDelaySample | undefined)[] = [
     { p50Ms: 1, p99Ms: 5, maxMs: 20, meanMs: 1.5 },

@@ -141,6 +141,12 @@ test('when every check says "not found", the order raises an incident and the en
   t.is(componentView(sim.runtime, 'eng').state, 'REDUCING');
   // REDUCING admits nothing that adds exposure: a buy from a flat book is denied, with the reason.
   const before = Number(componentView(sim.runtime, 'eng').summary.denied);
+  const byReason = (): number =>
+    Number(
+      (componentView(sim.runtime, 'eng').summary.deniedBy as Record<string, number>)
+        .REDUCING_INCREASES_EXPOSURE ?? 0,
+    );
+  const reducedBefore = byReason();
   const intent = {
     intentId: 'strat-manual-1',
     engine: 'eng',
@@ -155,6 +161,7 @@ test('when every check says "not found", the order raises an incident and the en
   const summary = componentView(sim.runtime, 'eng').summary;
   t.is(Number(summary.denied), before + 1);
   t.regex(String(summary.lastDenial), /REDUCING_INCREASES_EXPOSURE/);
+  t.is(byReason(), reducedBefore + 1, 'denials are counted by reason');
   for (const [cid, n] of venueSubmits(venue)) t.is(n, 1, `${cid} reached the venue once`);
 });
 
