@@ -5,6 +5,7 @@ import { runTradingSoak } from '../actors/safety/trading-soak';
 import { exposeGc, round, slope } from '../actors/sim/heap';
 import { parseTradingConfig } from '../actors/trading/trading-config';
 import type { TradingConfig } from '../actors/trading/trading-config';
+import type { TradingSoakWorld } from '../actors/safety/trading-soak';
 import { median } from './stats';
 
 /** The blueprint's target run, in simulated days. */
@@ -29,6 +30,11 @@ export interface LongRunOptions {
    * a breaker that kills an engine leaves it idle for the rest of the run.
    */
   readonly breakers?: 'default' | 'none';
+  /**
+   * Whether the operations records run too (incident book, uptime, anomalies, watchdog view, gate,
+   * resource samples, weekly reports): `true` by default, as the full stack runs in production.
+   */
+  readonly ops?: boolean;
   /** Replaces the config built from the seed and `breakers` (experiments). */
   readonly config?: TradingConfig;
   /** Called after each simulated day with that day's sample (progress). */
@@ -47,7 +53,8 @@ export interface LongRunSample {
 export type LongRunFigures = Record<string, number | boolean | string>;
 
 /**
- * The full trading stack (kernel, trading, safety, invariants) at the long-run spec's cadence
+ * The full stack (kernel, trading, safety, invariants and, unless `ops` is false, every operations
+ * record) at the long-run spec's cadence
  * ({@link monthTradingConfig}) for `days` simulated days, with `heapUsed` and `rss` sampled after a
  * full collection at the end of each simulated day. Heap slopes are least-squares over days
  * `WARM_UP_DAYS + 1` onwards: to day 30 (the issue's window) and to the end of the run. Pass/fail
@@ -61,6 +68,8 @@ export async function benchLongRun(options: LongRunOptions): Promise<LongRunFigu
   const gc = exposeGc();
   const chaos = options.chaos === 'none' ? NO_CHAOS_PROFILE : await loadChaosProfile(options.chaos);
   const samples: LongRunSample[] = [];
+  const ops = options.ops ?? true;
+  let world: TradingSoakWorld | undefined;
   const start = performance.now();
   let dayStart = start;
   const report = await runTradingSoak({
@@ -68,6 +77,10 @@ export async function benchLongRun(options: LongRunOptions): Promise<LongRunFigu
     seed: options.seed,
     chaos,
     config: options.config ?? longRunConfig(options.seed, options.breakers ?? 'default'),
+    ops,
+    probe: (w) => {
+      world = w;
+    },
     onDay: (day) => {
       const now = performance.now();
       gc?.();
@@ -120,6 +133,11 @@ export async function benchLongRun(options: LongRunOptions): Promise<LongRunFigu
     longRunIncidents: Object.values(report.incidents).reduce((n, k) => n + k, 0),
     longRunHalts: report.halts,
     longRunKills: report.kills,
+    longRunOps: ops,
+    // What the operations records kept over the run (the stack is stopped, its lists are not gone).
+    longRunOpsIncidents: world?.ops?.incidents.list().length ?? 0,
+    longRunOpsAnomalies: world?.ops?.anomalies.list({ limit: 10_000 }).length ?? 0,
+    longRunOpsWeeklyReports: world?.ops?.reports.list().length ?? 0,
     longRunHeapSlopeTargetMet: afterWarmUp.length >= 2 && slopeTo30 <= HEAP_SLOPE_TARGET_MB_PER_DAY,
     longRunWallTargetMet: minutesFor120 <= WALL_TARGET_MINUTES_FOR_120_DAYS,
   };
@@ -135,8 +153,8 @@ export function longRunConfig(seed: number, breakers: 'default' | 'none'): Tradi
 
 /**
  * The long run's options from the command line (`--days=N --seed=S --chaos=none|default|FILE
- * --breakers=default|none`) or the environment (`PREDATOR_LONGRUN_DAYS`, `…_SEED`, `…_CHAOS`,
- * `…_BREAKERS`); 120 days, seed 11, no chaos, default breakers by default.
+ * --breakers=default|none --ops=on|off`) or the environment (`PREDATOR_LONGRUN_DAYS`, `…_SEED`,
+ * `…_CHAOS`, `…_BREAKERS`, `…_OPS`); 120 days, seed 11, no chaos, default breakers, ops on by default.
  */
 export function longRunOptions(
   argv: readonly string[] = process.argv,
@@ -149,9 +167,18 @@ export function longRunOptions(
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`--days: expected a whole number ≥ 1`);
   if (!Number.isInteger(seed)) throw new RangeError(`--seed: expected an integer`);
   const breakers = flag('breakers') ?? env.PREDATOR_LONGRUN_BREAKERS ?? 'default';
+  const ops = flag('ops') ?? env.PREDATOR_LONGRUN_OPS ?? 'on';
+  if (ops !== 'on' && ops !== 'off')
+    throw new RangeError(`--ops: expected on or off, got ${JSON.stringify(ops)}`);
   if (breakers !== 'default' && breakers !== 'none')
     throw new RangeError(`--breakers: expected default or none, got ${JSON.stringify(breakers)}`);
-  return { days, seed, chaos: flag('chaos') ?? env.PREDATOR_LONGRUN_CHAOS ?? 'none', breakers };
+  return {
+    days,
+    seed,
+    chaos: flag('chaos') ?? env.PREDATOR_LONGRUN_CHAOS ?? 'none',
+    breakers,
+    ops: ops === 'on',
+  };
 }
 
 /** Progress on stderr, one line a simulated day, so a long run can be followed while it runs. */
