@@ -1,6 +1,7 @@
 import { Reconciler } from '../../actors/safety/reconciliation';
 import type { ReconcilerOptions } from '../../actors/safety/reconciliation';
 import { MemoryExecutionStore } from '../../actors/trading/execution-store-memory';
+import type { Fill } from '../../actors/trading/types';
 import { BTC } from '../venues/sim-fixture';
 
 /**
@@ -24,4 +25,22 @@ export function specReconciler(
     recordFill: () => Promise.resolve(),
     ...options,
   });
+}
+
+/** A maker buy of 0.5 BTCUSDT at 100 with a 0.05 USDT fee (fill `f1` of order `pd-abcdef-1`); `overrides` change any field. */
+export function specFill(overrides: Partial<Fill> = {}): Fill {
+  return {
+    fillId: 'f1',
+    venueOrderId: 'v-1',
+    clientOrderId: 'pd-abcdef-1',
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    price: 100,
+    qty: 0.5,
+    fee: 0.05,
+    feeAsset: 'USDT',
+    liquidity: 'maker',
+    t: 10,
+    ...overrides,
+  };
 }

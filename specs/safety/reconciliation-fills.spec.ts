@@ -2,22 +2,10 @@ import test from 'ava';
 import { diffFills } from '../../actors/safety/reconciliation-fills';
 import type { FillRecord } from '../../actors/trading/execution-store';
 import type { Fill } from '../../actors/trading/types';
+import { specFill } from './reconciler-fixture';
 
 function fill(fillId: string, overrides: Partial<Fill> = {}): Fill {
-  return {
-    fillId,
-    venueOrderId: 'v-1',
-    clientOrderId: 'pd-abcdef-1',
-    symbol: 'BTCUSDT',
-    side: 'buy',
-    price: 100,
-    qty: 0.5,
-    fee: 0.05,
-    feeAsset: 'USDT',
-    liquidity: 'maker',
-    t: 10,
-    ...overrides,
-  };
+  return specFill({ fillId, ...overrides });
 }
 
 function recorded(venue: Fill, overrides: Partial<FillRecord> = {}): FillRecord {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { MemoryExecutionStore } from '../../actors/trading/execution-store-memory';
 import type { Fill } from '../../actors/trading/types';
 import { setup } from '../venues/sim-fixture';
-import { specReconciler } from './reconciler-fixture';
+import { specFill, specReconciler } from './reconciler-fixture';
 
 // Regression (found by the soak operator's 30-day soak): the span of fills judged was taken from the
 // venue's first read of its bounded trade history, the comparison from its second; a trade between
@@ -10,19 +10,7 @@ import { specReconciler } from './reconciler-fixture';
 // venue does not know (RECONCILIATION_MISMATCH, invariant 3).
 
 function fill(n: number): Fill {
-  return {
-    fillId: `f${n}`,
-    venueOrderId: `v${n}`,
-    clientOrderId: `pd-abcdef-${n}`,
-    symbol: 'BTCUSDT',
-    side: 'buy',
-    price: 100,
-    qty: 0.5,
-    fee: 0.05,
-    feeAsset: 'USDT',
-    liquidity: 'maker',
-    t: 1_000 * n,
-  };
+  return specFill({ fillId: `f${n}`, venueOrderId: `v${n}`, clientOrderId: `pd-abcdef-${n}`, t: 1_000 * n });
 }
 
 test('a fill paged out of the venue history between the two reads of a pass is not reported unknown at the venue', async (t) => {

@@ -3,7 +3,7 @@ import { MemoryExecutionStore } from '../../actors/trading/execution-store-memor
 import type { ExecutionStore } from '../../actors/trading/execution-store';
 import type { Fill } from '../../actors/trading/types';
 import { setup } from '../venues/sim-fixture';
-import { specReconciler } from './reconciler-fixture';
+import { specFill, specReconciler } from './reconciler-fixture';
 
 // Regression (found by the busy 120-day long-run benchmark): the execution store's caps are shared
 // by every engine, reconciliation judges one. A busy engine pushed a quiet one's old fills out of the
@@ -13,17 +13,12 @@ import { specReconciler } from './reconciler-fixture';
 function fill(n: number, engine: string): Fill & { engine: string } {
   return {
     engine,
-    fillId: `${engine}-f${n}`,
-    venueOrderId: `${engine}-v${n}`,
-    clientOrderId: `pd-${engine}-${n}`,
-    symbol: 'BTCUSDT',
-    side: 'buy',
-    price: 100,
-    qty: 0.5,
-    fee: 0.05,
-    feeAsset: 'USDT',
-    liquidity: 'maker',
-    t: 1_000 * n,
+    ...specFill({
+      fillId: `${engine}-f${n}`,
+      venueOrderId: `${engine}-v${n}`,
+      clientOrderId: `pd-${engine}-${n}`,
+      t: 1_000 * n,
+    }),
   };
 }
 

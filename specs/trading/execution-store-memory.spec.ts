@@ -2,28 +2,13 @@ import test from 'ava';
 import { exposeGc } from '../../actors/sim/heap';
 import type { FillRecord } from '../../actors/trading/execution-store';
 import { MemoryExecutionStore } from '../../actors/trading/execution-store-memory';
+import { fillOf } from './execution-store-fixture';
 
 // Reads this process's real heap: one test, in a file of its own (ava gives each file a process).
 
-const T0 = 1_767_225_600_000;
 const CAP = 5_000;
 
-const fillOf = (n: number): FillRecord => ({
-  fillId: `f-${n}`,
-  venueOrderId: `v-${n}`,
-  clientOrderId: `pd-mm-${n}`,
-  symbol: 'BTCUSDT',
-  side: 'buy',
-  price: 50_000 + (n % 100),
-  qty: 0.1,
-  fee: 0.5,
-  feeAsset: 'USDT',
-  liquidity: 'maker',
-  t: T0 + n,
-  engine: 'mm',
-  strategy: 'quoter',
-  intentId: `mm:BTCUSDT:${n}`,
-});
+const fill = (n: number): FillRecord => fillOf(n, { price: 50_000 + (n % 100) });
 
 test('issue 5: the memory execution store frees a dropped fill at once, so fillsCap bounds the heap and not twice it', async (t) => {
   const gc = exposeGc();
@@ -38,10 +23,10 @@ test('issue 5: the memory execution store frees a dropped fill at once, so fills
   };
   const exec = new MemoryExecutionStore({ fillsCap: CAP });
   const empty = await heap();
-  for (let n = 1; n <= CAP; n++) await exec.appendFill(fillOf(n));
+  for (let n = 1; n <= CAP; n++) await exec.appendFill(fill(n));
   const full = await heap();
   // Almost another cap's worth: every one drops the oldest, and the array is not compacted yet.
-  for (let n = CAP + 1; n < 2 * CAP; n++) await exec.appendFill(fillOf(n));
+  for (let n = CAP + 1; n < 2 * CAP; n++) await exec.appendFill(fill(n));
   const after = await heap();
   const perCap = full - empty;
   t.true(perCap > 0, `${perCap} bytes for ${CAP} fills`);

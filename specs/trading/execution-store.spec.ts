@@ -16,9 +16,9 @@ import { ExecutionRecordError, createExecutionStore } from '../../actors/trading
 import { executionKeys } from '../../actors/trading/execution-store-redis';
 import { pollUntil, startRedisServer } from '../helpers/redis-server';
 import type { RedisServer } from '../helpers/redis-server';
+import { T0, fillOf } from './execution-store-fixture';
 
 const INSTANCE = 'spec';
-const T0 = 1_767_225_600_000;
 
 /** The intent record of intent `n`; its client order id is `pd-<n>` (the real derivation is not the point here). */
 function intentRecord(
@@ -64,26 +64,6 @@ function orderOf(intent: IntentRecord, state = 'pending', t = intent.t, terminal
     terminal,
     snapshot: { status: 'active', value: state, context: { clientOrderId: intent.clientOrderId, checks: 0 } },
     t,
-  };
-}
-
-function fillOf(n: number, more: Partial<FillRecord> = {}): FillRecord {
-  return {
-    fillId: `f-${n}`,
-    venueOrderId: `v-${n}`,
-    clientOrderId: `pd-mm-${n}`,
-    symbol: 'BTCUSDT',
-    side: 'buy',
-    price: 50_000,
-    qty: 0.1,
-    fee: 0.5,
-    feeAsset: 'USDT',
-    liquidity: 'maker',
-    t: T0 + n,
-    engine: 'mm',
-    strategy: 'quoter',
-    intentId: `mm:BTCUSDT:${n}`,
-    ...more,
   };
 }
 
