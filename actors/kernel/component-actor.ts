@@ -8,6 +8,7 @@ import type { BehaviourStart, StepResult } from './behaviour-runner';
 import type { ChildActor, ExitListener, KernelServices, ShutdownSpec } from './child';
 import type { TimerHandle } from './clock';
 import type { ComponentDefinition, ComponentEffects, EffectEnv } from './component';
+import { VOLATILE_SNAPSHOT_FACTOR } from './component';
 import type { ForkedStep } from './forked-runner';
 import { ActorNotFoundError, AskTimeoutError } from './errors';
 import { JournaledActor } from './journaled-actor';
@@ -83,6 +84,7 @@ export class ComponentActor implements ChildActor {
   private startedAt: number | null = null;
   private readonly seed: number;
   private readonly snapshots: SnapshotKeeper;
+  private readonly volatileEvents: ReadonlySet<string>;
   private readonly effectLogger: Logger;
   /** Why the component is degraded now; empty when it is not. */
   private readonly degradeReasons = new Set<string>();
@@ -105,7 +107,9 @@ export class ComponentActor implements ChildActor {
       kernel.clock,
       kernel.snapshotIntervalMs,
       kernel.logger,
+      kernel.snapshotIntervalMs * VOLATILE_SNAPSHOT_FACTOR,
     );
+    this.volatileEvents = new Set(spec.definition.volatileEvents ?? []);
   }
 
   get running(): boolean {
@@ -430,7 +434,7 @@ export class ComponentActor implements ChildActor {
       if (incarnation.effects?.handle && !incarnation.runner.accepts(event.type))
         return this.offer(incarnation, event, message.reply);
       const result = incarnation.runner.step(event);
-      if (!result.deadLetter) this.apply(incarnation, result, undefined);
+      if (!result.deadLetter) this.apply(incarnation, result, undefined, event.type);
       else if (incarnation.effects?.handle) return this.offer(incarnation, event, message.reply);
       else this.kernel.deadLetter(this.id, incarnation.state, event.type);
       message.reply?.({ state: incarnation.state, deadLetter: result.deadLetter });
@@ -440,12 +444,17 @@ export class ComponentActor implements ChildActor {
     return forked.ask<ForkedStep>('step', event, this.kernel.stepTimeoutMs).then((step) => {
       incarnation.summary = step.summary;
       if (step.result.deadLetter) this.kernel.deadLetter(this.id, incarnation.state, event.type);
-      else this.apply(incarnation, step.result, step.snapshot);
+      else this.apply(incarnation, step.result, step.snapshot, event.type);
       message.reply?.({ state: incarnation.state, deadLetter: step.result.deadLetter });
     });
   }
 
-  private apply(incarnation: Incarnation, result: StepResult, forkedSnapshot: unknown): void {
+  private apply(
+    incarnation: Incarnation,
+    result: StepResult,
+    forkedSnapshot: unknown,
+    eventType?: string,
+  ): void {
     if (incarnation.ended) return;
     const { clock, journal } = this.kernel;
     const machine = this.spec.definition.machine.id;
@@ -473,6 +482,8 @@ export class ComponentActor implements ChildActor {
         result.transitions.length > 0,
         result.state,
         runner ? () => runner.persisted() : () => forkedSnapshot,
+        // A step that commands anything (an intent) changed more than what the next event replaces.
+        eventType !== undefined && result.commands.length === 0 && this.volatileEvents.has(eventType),
       );
     }
     for (const command of result.published) this.kernel.publish(command.topic, command.event);

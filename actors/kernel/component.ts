@@ -48,9 +48,22 @@ export interface ComponentDefinition<TConfig = unknown> {
    * supervisors and operators see it on the lifecycle without reading the behaviour machine.
    */
   readonly degradedIn?: readonly string[];
+  /**
+   * Events whose context change the next such event replaces anyway (a new book over the last
+   * one): when only they changed the context, and the step commanded no effect, the snapshot is
+   * written at most every {@link VOLATILE_SNAPSHOT_FACTOR} snapshot intervals instead of every
+   * interval. Any other change, and every state change, is written as usual.
+   */
+  readonly volatileEvents?: readonly string[];
   /** Builds the I/O side of one incarnation; absent for a pure component. */
   effects?(env: EffectEnv<TConfig>): ComponentEffects;
 }
+
+/**
+ * How many snapshot intervals a component's volatile context changes wait (see
+ * {@link ComponentDefinition.volatileEvents}): a minute at the default 5 s interval.
+ */
+export const VOLATILE_SNAPSHOT_FACTOR = 12;
 
 /** What a component's effects may use. Everything here goes through the kernel (clock, journal). */
 export interface EffectEnv<TConfig = unknown> {

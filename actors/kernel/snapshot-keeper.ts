@@ -20,6 +20,8 @@ export class SnapshotKeeper {
   /** A snapshot not taken yet: computed only when it is written or the incarnation ends. */
   private pending: { compute: () => unknown; state: string } | null = null;
   private dirty = false;
+  /** An unwritten change that is not volatile: it is due after `intervalMs`, not `volatileMs`. */
+  private urgent = false;
   private savedAt = Number.NEGATIVE_INFINITY;
   private scheduled = false;
 
@@ -29,13 +31,19 @@ export class SnapshotKeeper {
     private readonly clock: Clock,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly volatileMs = intervalMs,
   ) {}
 
-  /** The behaviour changed; `compute` yields its persisted snapshot when needed. */
-  changed(stateChanged: boolean, state: string, compute: () => unknown): void {
+  /**
+   * The behaviour changed; `compute` yields its persisted snapshot when needed. A `volatile` change
+   * (see `ComponentDefinition.volatileEvents`) alone waits `volatileMs` since the last write.
+   */
+  changed(stateChanged: boolean, state: string, compute: () => unknown, volatile = false): void {
     this.pending = { compute, state };
     this.dirty = true;
-    if (stateChanged || this.clock.now() - this.savedAt >= this.intervalMs) this.schedule();
+    if (!volatile) this.urgent = true;
+    const due = this.urgent ? this.intervalMs : this.volatileMs;
+    if (stateChanged || this.clock.now() - this.savedAt >= due) this.schedule();
   }
 
   /** Takes the pending snapshot now (the incarnation is ending and its machine will be gone). */
@@ -57,6 +65,8 @@ export class SnapshotKeeper {
     const kept = this.latest;
     if (!kept) return;
     this.dirty = false;
+    const urgent = this.urgent;
+    this.urgent = false;
     this.savedAt = this.clock.now();
     try {
       await this.store.saveActor(this.actor, {
@@ -66,6 +76,7 @@ export class SnapshotKeeper {
       });
     } catch {
       this.dirty = true;
+      this.urgent ||= urgent;
     }
   }
 
@@ -101,6 +112,7 @@ export class SnapshotKeeper {
     this.latest = null;
     this.pending = null;
     this.dirty = false;
+    this.urgent = false;
     await this.store.deleteActor(this.actor).catch(() => {});
   }
 

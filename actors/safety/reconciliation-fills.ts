@@ -89,7 +89,9 @@ const AMOUNT_DECIMALS = 12;
 
 function differingFields(a: Fill, b: Fill): FillField[] {
   return COMPARED.filter((field) => {
-    if (!NUMERIC.has(field)) return a[field] !== b[field];
+    // Equal values agree however they are spelled; only different ones need the decimal compare.
+    if (a[field] === b[field]) return false;
+    if (!NUMERIC.has(field)) return true;
     const x = toScaled(a[field], AMOUNT_DECIMALS);
     const y = toScaled(b[field], AMOUNT_DECIMALS);
     return x === null || y === null || x !== y;

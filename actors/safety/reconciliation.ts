@@ -82,13 +82,15 @@ export class Reconciler {
 
   /**
    * Runs one pass at clock time `now`: orders always; fills and balances when `deep` (they read
-   * the venue's trade history and the store's fills, the costly part).
+   * the venue's trade history and the store's fills, the costly part). `fillsFrom` narrows the
+   * fills compared to those at or after that time (a lookback pass); without it the pass compares
+   * every fill both sides can know.
    */
-  async pass(now: number, deep = true): Promise<PassResult> {
+  async pass(now: number, deep = true, fillsFrom = Number.NEGATIVE_INFINITY): Promise<PassResult> {
     const findings: Finding[] = [];
     const symbols = [...this.o.instruments.keys()];
     await this.orders(now, symbols, findings);
-    if (deep) await this.fillsAndBalances(symbols, findings);
+    if (deep) await this.fillsAndBalances(symbols, fillsFrom, findings);
     const mismatches = findings.filter((f) => !f.healed).length;
     return { findings, mismatches, healed: findings.length - mismatches };
   }
@@ -187,7 +189,11 @@ export class Reconciler {
    * shows as missing: healed); and a trade in the second answer but not the first fell during the
    * balance read, so the balance check waits for the next pass.
    */
-  private async fillsAndBalances(symbols: readonly string[], findings: Finding[]): Promise<void> {
+  private async fillsAndBalances(
+    symbols: readonly string[],
+    fillsFrom: number,
+    findings: Finding[],
+  ): Promise<void> {
     const { venue, store } = this.o;
     const before = new Map<string, Fill[]>();
     for (const symbol of symbols) before.set(symbol, await venue.myTrades(symbol));
@@ -196,13 +202,13 @@ export class Reconciler {
       const atVenue = before.get(symbol) as Fill[];
       // Judge only the span both sides can know: a venue keeps a bounded trade history, and a
       // shadow fill model built in this process knows nothing from before it.
-      const from =
+      const from = Math.max(
+        this.o.since,
+        fillsFrom,
         atVenue.length === 0
-          ? this.o.since
-          : Math.max(
-              this.o.since,
-              atVenue.reduce((m, f) => Math.min(m, f.t), Infinity),
-            );
+          ? Number.NEGATIVE_INFINITY
+          : atVenue.reduce((m, f) => Math.min(m, f.t), Infinity),
+      );
       local.set(symbol, {
         from,
         // This engine's only: a shadow engine's fill model knows nothing of another engine's fills

@@ -34,7 +34,8 @@ export class ExecutionStats {
     let ring = this.rings.get(engine);
     if (!ring) this.rings.set(engine, (ring = []));
     ring.push({ t, outcome, latencyMs });
-    if (ring.length > CAPACITY) ring.splice(0, ring.length - CAPACITY);
+    // Trimmed in chunks: dropping one sample per push would move the whole ring every time.
+    if (ring.length >= 2 * CAPACITY) ring.splice(0, ring.length - CAPACITY);
   }
 
   /** Figures over the submissions of `engine` (all engines when undefined) since `now - windowMs`. */
@@ -46,7 +47,10 @@ export class ExecutionStats {
     let rejects = 0;
     const latencies: number[] = [];
     for (const ring of rings) {
-      for (const s of ring) {
+      // The newest `CAPACITY` only. Not stopping at the first old sample: a clock stepped back
+      // (skew) records out of order.
+      for (let i = Math.max(0, ring.length - CAPACITY); i < ring.length; i++) {
+        const s = ring[i] as Sample;
         if (s.t < from) continue;
         submits++;
         if (s.outcome === 'error' || s.outcome === 'unknown') errors++;

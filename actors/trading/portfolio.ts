@@ -212,6 +212,22 @@ export class Portfolio {
     for (const engine of engines) scopes.push({ engine });
     // The instance's trading PnL too: the global drawdown breaker reads its peak.
     if (engines.size > 0) scopes.push({});
+    // Why one walk instead of `exactPnl` per scope: net PnL is additive over books (unrealized is
+    // linear in quantity and cost, and an unmarked symbol adds nothing either way), so summing each
+    // book into its strategy, engine and the instance gives the same exact figures.
+    const nets = new Map<string, bigint>();
+    const add = (key: string, net: bigint): void => {
+      nets.set(key, (nets.get(key) ?? 0n) + net);
+    };
+    const unit = pow10(this.scale);
+    for (const { owner, symbol, position } of this.books.values()) {
+      const mark = this.marks.get(symbol);
+      const unrealized = mark === undefined ? 0n : unrealizedAt(position, mark, this.scale);
+      const net = (position.realized - position.fees) * unit + unrealized;
+      add(curveKey(owner), net);
+      add(curveKey({ engine: owner.engine }), net);
+      add(curveKey({}), net);
+    }
     for (const scope of scopes) {
       const key = curveKey(scope);
       let curve = this.pnlCurves.get(key);
@@ -219,7 +235,7 @@ export class Portfolio {
         curve = new EquityCurve(this.config.equityCurveCapacity, 2 * this.scale);
         this.pnlCurves.set(key, curve);
       }
-      curve.record(t, this.exactPnl(scope).net);
+      curve.record(t, nets.get(key) ?? 0n);
     }
   }
 

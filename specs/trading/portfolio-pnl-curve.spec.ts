@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Portfolio } from '../../actors/trading/portfolio';
 import type { Fill, Side } from '../../actors/trading/types';
+import { Rng } from '../../actors/kernel/rng';
 import { BTC, ETH } from './fixtures/instruments';
 
 // Net PnL curves per engine and strategy against hand-computed marks; fees in USDT.
@@ -54,4 +55,48 @@ test('each engine and strategy gets a net PnL curve, one point per mark, with it
     'the engine of one strategy',
   );
   t.deepEqual(p.pnlCurve({ engine: 'nobody' }).points, [], 'a scope that never traded has no curve');
+});
+
+test('over a long mixed run, every curve point is the scope’s exact net PnL at that mark', (t) => {
+  const rng = new Rng(7);
+  const p = Portfolio.create({ valuationAsset: 'USDT', instruments: [BTC, ETH] });
+  p.recordTransfer({
+    transferId: 'fund',
+    asset: 'USDT',
+    amount: 10_000_000,
+    reason: 'starting balance',
+    t: 0,
+  });
+  p.recordTransfer({ transferId: 'fund-btc', asset: 'BTC', amount: 1_000, reason: 'starting balance', t: 0 });
+  p.recordTransfer({
+    transferId: 'fund-eth',
+    asset: 'ETH',
+    amount: 10_000,
+    reason: 'starting balance',
+    t: 0,
+  });
+  const owners = [
+    { engine: 'mm', strategy: 'a' },
+    { engine: 'mm', strategy: 'b' },
+    { engine: 'trend', strategy: 'x' },
+  ];
+  const scopes = [...owners, { engine: 'mm' }, { engine: 'trend' }, {}];
+  let now = 1;
+  for (let i = 0; i < 300; i++) {
+    const symbol = rng.next() < 0.5 ? 'BTCUSDT' : 'ETHUSDT';
+    const price = symbol === 'BTCUSDT' ? 100 + rng.int(-20, 20) : 10 + rng.int(-5, 5) / 10;
+    const owner = owners[rng.int(0, owners.length - 1)] as (typeof owners)[number];
+    const side: Side = rng.next() < 0.5 ? 'buy' : 'sell';
+    const f = { ...fill(`r${i}`, side, rng.int(1, 40) / 10, price, rng.int(0, 9) / 100, now++), symbol };
+    t.is(p.recordFill(f, owner).status, 'recorded');
+    // ETH stays unmarked for the first part of the run: an unmarked symbol adds no unrealized PnL.
+    if (i % 7 === 0)
+      p.mark(now++, i < 100 ? { BTCUSDT: price } : { BTCUSDT: 100 + rng.int(-20, 20), ETHUSDT: 10 });
+    for (const scope of scopes) {
+      const points = p.pnlCurve(scope).points;
+      const last = points[points.length - 1];
+      if (i % 7 === 0 && last)
+        t.is(last.equity, p.pnl(scope).net, `scope ${JSON.stringify(scope)} at fill ${i}`);
+    }
+  }
 });

@@ -6,6 +6,7 @@ import { defineComponent } from '../../kernel/component';
 import { tradingServices } from '../../trading/trading-services';
 import { NOT_RECONCILED } from '../../trading/trading-state-ids';
 import { Reconciler } from '../reconciliation';
+import { ReconciliationPlan } from '../reconciliation-plan';
 
 /**
  * An engine's reconciliation with its venue: a pass soon after start (the engine trades REDUCING
@@ -31,6 +32,13 @@ export default defineComponent({
     orphanGapMs: z.number().int().min(0).max(3_600_000).default(30_000),
     /** Fills and balances are reconciled on every this-many passes; orders on every pass. */
     deepEvery: z.number().int().min(1).max(1_000).default(5),
+    /**
+     * Between full fill comparisons, a deep pass compares only the fills of this last span: the
+     * whole window (up to the venue's trade history) costs a read of every stored fill in it.
+     */
+    fillLookbackMs: z.number().int().min(60_000).max(86_400_000).default(3_600_000),
+    /** Every this-many deep passes (and the first) compares every fill both sides know. */
+    fullEvery: z.number().int().min(1).max(1_000).default(12),
   }),
   summary: (context) => {
     const c = context as ReconciliationContext;
@@ -68,7 +76,7 @@ export default defineComponent({
     let timer: TimerHandle | null = null;
     let stopped = false;
     let running = false;
-    let passes = 0;
+    const plan = new ReconciliationPlan(env.config);
     // What the latest deep pass left for a human stands until the next deep pass looks again.
     let deepMismatches = 0;
     const schedule = (ms: number): void => {
@@ -81,9 +89,9 @@ export default defineComponent({
       if (stopped || running) return;
       running = true;
       try {
-        // Fills and balances every `deepEvery` passes (and on the first): the costly, slow-moving part.
-        const deep = passes++ % env.config.deepEvery === 0;
-        const result = await reconciler.pass(env.clock.now(), deep);
+        const now = env.clock.now();
+        const { deep, fillsFrom } = plan.next(now, deepMismatches > 0);
+        const result = await reconciler.pass(now, deep, fillsFrom);
         if (stopped) return;
         const orderMismatches = result.findings.filter((f) => !f.healed && f.kind === 'order').length;
         if (deep) deepMismatches = result.mismatches - orderMismatches;

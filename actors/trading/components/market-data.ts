@@ -16,6 +16,7 @@ export default defineComponent({
     'Book snapshots of one symbol, checked at the boundary; staleness makes strategies stop quoting',
   machine: marketDataMachine,
   degradedIn: ['stale'],
+  volatileEvents: ['book.updated'],
   configSchema: z.strictObject({
     venue: z.string().min(1),
     symbol: z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an upper-case symbol like BTCUSDT'),

@@ -14,6 +14,7 @@ export default defineComponent({
   description: 'A strategy on one instrument: books in, intents to its engine out',
   machine: strategyMachine,
   degradedIn: ['stale'],
+  volatileEvents: ['book.accepted'],
   configSchema: z.strictObject({
     engine: z.string().min(1),
     kind: z.enum(STRATEGY_KINDS),
