@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { AnyEventObject } from 'xstate';
 import type { ComponentDefinition, ComponentEffects } from '../actors/kernel/component';
 import { ComponentRegistry } from '../actors/kernel/registry';
+import circuitBreaker from '../actors/safety/components/circuit-breaker';
+import reconciliation from '../actors/safety/components/reconciliation';
 import engine from '../actors/trading/components/engine';
 import marketData from '../actors/trading/components/market-data';
 import strategy from '../actors/trading/components/strategy';
@@ -83,6 +85,7 @@ export class TradingProbes {
   /** The trading registry with the market-data, engine and strategy kinds wrapped. */
   registry(): ComponentRegistry {
     const dir = path.join(__dirname, '..', 'actors', 'trading', 'components');
+    const safety = path.join(__dirname, '..', 'actors', 'safety', 'components');
     const wrap = (
       definition: ComponentDefinition,
       around: (inner: ComponentEffects) => ComponentEffects,
@@ -106,11 +109,16 @@ export class TradingProbes {
         return inner.run(command);
       },
     }));
-    return new ComponentRegistry()
-      .register(marketData as ComponentDefinition, path.join(dir, 'market-data.ts'))
-      .register(engineKind, path.join(dir, 'engine.ts'))
-      .register(strategyKind, path.join(dir, 'strategy.ts'))
-      .register(tradingState as ComponentDefinition, path.join(dir, 'trading-state.ts'));
+    return (
+      new ComponentRegistry()
+        .register(marketData as ComponentDefinition, path.join(dir, 'market-data.ts'))
+        .register(engineKind, path.join(dir, 'engine.ts'))
+        .register(strategyKind, path.join(dir, 'strategy.ts'))
+        .register(tradingState as ComponentDefinition, path.join(dir, 'trading-state.ts'))
+        // The default safety layer runs beside the trading path, as in production.
+        .register(circuitBreaker as ComponentDefinition, path.join(safety, 'circuit-breaker.ts'))
+        .register(reconciliation as ComponentDefinition, path.join(safety, 'reconciliation.ts'))
+    );
   }
 
   /** `services` whose engine venues time every submit. */

@@ -4,6 +4,7 @@ import type { Rng } from '../kernel/rng';
 import type { Runtime } from '../kernel/runtime';
 import type { StoreOutage } from '../sim/store-outage';
 import type { TradingServices } from '../trading/trading-services';
+import { accountVenue } from '../trading/engine-venue-view';
 import { SimVenue } from '../venues/sim-venue';
 import type { VenueFaultInput } from '../venues/sim-venue-faults';
 import { matchesChaosTarget } from './chaos-scenarios';
@@ -191,7 +192,7 @@ export class ChaosEngine {
     const engines = this.o.services
       .engineIds()
       .filter((engine) => matchesChaosTarget(firing.target, { engine }));
-    const venues = [...new Set(engines.map((e) => this.o.services.engineVenue(e).venue))];
+    const venues = [...new Set(engines.map((e) => accountVenue(this.o.services.engineVenue(e).venue)))];
     await this.onVenues(venues, { ...fault, ...this.symbols(firing) }, durationMs);
   }
 
@@ -203,7 +204,7 @@ export class ChaosEngine {
     const engines = this.o.services
       .engineIds()
       .filter((engine) => matchesChaosTarget(firing.target, { engine }));
-    const venues: unknown[] = engines.map((e) => this.o.services.engineVenue(e).venue);
+    const venues: unknown[] = engines.map((e) => accountVenue(this.o.services.engineVenue(e).venue));
     if (firing.target.engine === undefined) venues.push(this.o.services.venue(this.o.services.marketVenue));
     const { skewMs, durationMs } = firing.params;
     await this.onVenues([...new Set(venues)], { kind: 'clockSkew', ms: skewMs }, durationMs);

@@ -5,6 +5,7 @@ import type { Venue } from '../venues/venue';
 import { OrderNotFoundError } from '../venues/sim-venue-errors';
 import { OrphanTracker } from './orphan-tracker';
 import { diffFills } from './reconciliation-fills';
+import { PhantomFills } from './reconciliation-phantoms';
 import { explainBalanceChange } from './reconciliation-positions';
 import { judgeOrder } from './reconciliation-rules';
 import type { Judgement } from './reconciliation-rules';
@@ -74,10 +75,12 @@ function notFound(error: unknown): boolean {
  */
 export class Reconciler {
   private readonly orphans: OrphanTracker;
+  private readonly phantoms: PhantomFills;
   private baseline: { balances: Balances; fills: Set<string> } | null = null;
 
   constructor(private readonly o: ReconcilerOptions) {
     this.orphans = new OrphanTracker({ minGapMs: o.orphanGapMs });
+    this.phantoms = new PhantomFills(o.venue, o.absentAfterMs);
   }
 
   /**
@@ -90,7 +93,7 @@ export class Reconciler {
     const findings: Finding[] = [];
     const symbols = [...this.o.instruments.keys()];
     await this.orders(now, symbols, findings);
-    if (deep) await this.fillsAndBalances(symbols, fillsFrom, findings);
+    if (deep) await this.fillsAndBalances(now, symbols, fillsFrom, findings);
     const mismatches = findings.filter((f) => !f.healed).length;
     return { findings, mismatches, healed: findings.length - mismatches };
   }
@@ -190,6 +193,7 @@ export class Reconciler {
    * balance read, so the balance check waits for the next pass.
    */
   private async fillsAndBalances(
+    now: number,
     symbols: readonly string[],
     fillsFrom: number,
     findings: Finding[],
@@ -240,6 +244,7 @@ export class Reconciler {
       const moved = Number.isFinite(oldest) && oldest > from;
       const start = moved ? oldest : from;
       await this.fills(
+        now,
         fills.filter((f) => (moved ? f.t > start : f.t >= start)),
         venueFills.filter((f) => f.t >= start),
         findings,
@@ -249,6 +254,7 @@ export class Reconciler {
   }
 
   private async fills(
+    now: number,
     local: readonly FillRecord[],
     atVenue: readonly Fill[],
     findings: Finding[],
@@ -294,7 +300,8 @@ export class Reconciler {
           data: { fill },
         });
     }
-    for (const fill of diff.unknownAtVenue.filter((f) => f.engine === engine))
+    const unknown = diff.unknownAtVenue.filter((f) => f.engine === engine);
+    for (const fill of await this.phantoms.confirm(now, unknown, local))
       findings.push({
         kind: 'fill-unknown-at-venue',
         healed: false,

@@ -3,6 +3,7 @@ import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { JournalEntry } from '../kernel/journal-entry';
 import type { Runtime } from '../kernel/runtime';
 import { isFlattenIntent } from '../trading/execution-kills';
+import { accountVenue } from '../trading/engine-venue-view';
 import type { TradingServices } from '../trading/trading-services';
 import { GLOBAL_TRADING_STATE, strategyTradingState } from '../trading/trading-state-ids';
 import type { OrderRequest } from '../trading/types';
@@ -94,8 +95,13 @@ export class SoakInvariants {
     this.judgeLeaves(now);
     const { store, portfolio } = this.services;
     const open = new Set<string>();
+    // Each account once, named by its first engine: the shadow engines share one fill model.
+    const accounts = new Map<unknown, string>();
     for (const engine of this.services.engineIds()) {
-      const venue = this.services.engineVenue(engine).venue;
+      const venue = accountVenue(this.services.engineVenue(engine).venue);
+      if (!accounts.has(venue)) accounts.set(venue, engine);
+    }
+    for (const [venue, engine] of accounts) {
       if (!(venue instanceof SimVenue)) continue;
       const perCid = new Map<string, number>();
       for (const order of venue.ledger().orders)

@@ -14,21 +14,23 @@ import reconciliation from '../safety/components/reconciliation';
 import { KillSwitches } from '../safety/kill-switches';
 import { MismatchBoard } from '../safety/mismatch-board';
 import { MarketSim } from '../venues/market-sim';
-import { ManualMarket } from '../venues/market-source';
 import { SimVenue } from '../venues/sim-venue';
 import type { Venue } from '../venues/venue';
 import engine from './components/engine';
 import marketData from './components/market-data';
 import strategy from './components/strategy';
 import tradingState from './components/trading-state';
+import { EngineVenueView } from './engine-venue-view';
 import { createExecutionStore } from './execution-store-factory';
 import { ExecutionStats } from './execution-stats';
 import { Portfolio } from './portfolio';
 import { createReadModel } from './read-model-live';
+import { shadowFillModel } from './shadow-fill-model';
+import type { ShadowFillModel } from './shadow-fill-model';
 import type { TradingReadModel } from './read-model';
 import type { TradingConfig } from './trading-config';
 import type { EngineVenue, TradingServices } from './trading-services';
-import type { Balances, Instrument, OrderBook } from './types';
+import type { Balances, Instrument } from './types';
 import {
   GLOBAL_TRADING_STATE,
   marketDataId,
@@ -72,7 +74,7 @@ export function tradingRegistry(): ComponentRegistry {
 /**
  * Builds the trading system of a validated config: the venue (simulated market and venue, or a
  * ccxt exchange), the instruments it trades, the execution store, the portfolio (funded, then
- * replayed from stored fills), one fill model per shadow engine, and the supervision tree.
+ * replayed from stored fills), the shadow fill model all shadow engines share, and the supervision tree.
  */
 export async function buildTrading(config: TradingConfig, env: TradingEnv): Promise<Trading> {
   const { clock, rng, store, logger } = env;
@@ -129,26 +131,17 @@ export async function buildTrading(config: TradingConfig, env: TradingEnv): Prom
     portfolio.recordFill(fill, { engine: fill.engine, strategy: fill.strategy });
   }
   const sides = new Map<string, EngineVenue>();
+  const shadow = config.engines.some((e) => e.mode === 'shadow')
+    ? shadowFillModel([...instruments.values()], config.balances, clock, rng)
+    : null;
+  if (shadow) closers.push(() => shadow.venue.close());
   for (const e of config.engines) {
     if (e.mode === 'live') {
       sides.set(e.id, { venue: market, mode: 'live', fresh: false, observe: () => {} });
       continue;
     }
-    const model = new ManualMarket([...instruments.values()]);
-    const venue = new SimVenue({
-      clock,
-      rng: rng.stream(`shadow/${e.id}`),
-      market: model,
-      config: {
-        name: `shadow-${e.id}`.slice(0, 32),
-        idPrefix: `${`shadow-${e.id}`.slice(0, 32)}-`,
-        balances: config.balances,
-        latency: { baseMs: 0, jitterMeanMs: 0 },
-      },
-    });
-    closers.push(() => venue.close());
-    const observe = (book: OrderBook): void => void model.set(book.symbol, book, book.t);
-    sides.set(e.id, { venue, mode: 'shadow', fresh: true, observe });
+    const { venue, observe } = shadow as ShadowFillModel;
+    sides.set(e.id, { venue: new EngineVenueView(venue), mode: 'shadow', fresh: true, observe });
   }
   const kills = await KillSwitches.load(store, clock);
   closers.push(() => kills.close());
@@ -297,13 +290,13 @@ export function tradingSystem(
 
 /**
  * Whether an engine's reconciliation owns its account (judges orders no engine recorded, checks
- * balance changes): a shadow engine's fill model is its own; live engines share the venue's, owned
- * by the first of them.
+ * balance changes): shadow engines share the instance's fill model and live engines the venue's
+ * account, each owned by the first engine of that mode.
  */
 function ownsAccount(config: TradingConfig, engine: string): boolean {
   const e = config.engines.find((x) => x.id === engine);
-  if (!e || e.mode === 'shadow') return true;
-  return config.engines.find((x) => x.mode === 'live')?.id === engine;
+  if (!e) return true;
+  return config.engines.find((x) => x.mode === e.mode)?.id === engine;
 }
 
 /** The breakers of a trading config: the defaults for its engines with its overrides, or none. */

@@ -4,9 +4,12 @@ import type { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
 import type { Trading } from '../../actors/trading/build-trading';
+import { accountVenue } from '../../actors/trading/engine-venue-view';
 import { runTrading } from '../../actors/trading/run-trading';
 import { parseTradingConfig } from '../../actors/trading/trading-config';
 import type { TradingConfigInput } from '../../actors/trading/trading-config';
+import type { TradingServices } from '../../actors/trading/trading-services';
+import { SimVenue } from '../../actors/venues/sim-venue';
 
 /** A trading runtime on a virtual clock: the whole tree in-process, time moved by the spec. */
 export interface SimulatedTrading {
@@ -65,4 +68,17 @@ export function oneEngine(
       },
     ],
   };
+}
+
+/**
+ * The simulated accounts behind the engines, each once (the shadow engines share one fill model;
+ * live engines share the market venue).
+ */
+export function accounts(services: TradingServices): SimVenue[] {
+  const seen = new Set<SimVenue>();
+  for (const engine of services.engineIds()) {
+    const venue = accountVenue(services.engineVenue(engine).venue);
+    if (venue instanceof SimVenue) seen.add(venue);
+  }
+  return [...seen];
 }

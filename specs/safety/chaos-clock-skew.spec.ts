@@ -3,6 +3,8 @@ import { parseChaosProfile } from '../../actors/safety/chaos-scenarios';
 import { runTradingSoak } from '../../actors/safety/trading-soak';
 import type { TradingSoakWorld } from '../../actors/safety/trading-soak';
 import type { SimVenue } from '../../actors/venues/sim-venue';
+import { accountVenue } from '../../actors/trading/engine-venue-view';
+import { accounts } from '../helpers/trading';
 
 const MINUTE = 60_000;
 const AHEAD = { atMs: 10 * MINUTE, skewMs: 90_000 };
@@ -37,10 +39,12 @@ test('chaos clock-skew shifts every venue timestamp for its duration while every
         ['market', services.venue(services.marketVenue) as SimVenue],
       ]);
       for (const engine of services.engineIds()) {
-        const venue = services.engineVenue(engine).venue as SimVenue;
-        venues.set(engine, venue);
-        const submit = venue.submit.bind(venue);
-        venue.submit = (request) => {
+        // Each engine's own handle is wrapped; the account behind it (shared by the shadow engines)
+        // is the venue whose clock is skewed.
+        const view = services.engineVenue(engine).venue;
+        venues.set(engine, accountVenue(view) as SimVenue);
+        const submit = view.submit.bind(view);
+        view.submit = (request) => {
           sentAt.set(request.clientOrderId, clock.now());
           return submit(request);
         };
@@ -64,8 +68,7 @@ test('chaos clock-skew shifts every venue timestamp for its duration while every
   // The venue stamped each order on its skewed clock: (venue createdAt − our send time) is the skew.
   const shifts = new Map<number, number>();
   const wrong: string[] = [];
-  for (const engine of world.services.engineIds()) {
-    const venue = world.services.engineVenue(engine).venue as SimVenue;
+  for (const venue of accounts(world.services)) {
     for (const order of venue.ledger().orders) {
       const sent = sentAt.get(order.clientOrderId);
       if (sent === undefined) continue;

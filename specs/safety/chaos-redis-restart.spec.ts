@@ -3,7 +3,7 @@ import type { JournalEntry } from '../../actors/kernel/journal-entry';
 import { parseChaosProfile } from '../../actors/safety/chaos-scenarios';
 import { runTradingSoak } from '../../actors/safety/trading-soak';
 import type { TradingSoakReport, TradingSoakWorld } from '../../actors/safety/trading-soak';
-import type { SimVenue } from '../../actors/venues/sim-venue';
+import { accounts } from '../helpers/trading';
 
 const MINUTE = 60_000;
 const DOWN_AT = 20 * MINUTE;
@@ -122,8 +122,7 @@ test('chaos redis-restart takes both stores down for its duration; the system de
     (e) => e.machine === 'lifecycle' && e.t === window.down && e.to === 'degraded',
   ).length;
   t.true(degraded >= world.runtime.componentIds().length - 2, `${degraded} components degraded at once`);
-  for (const engine of world.services.engineIds()) {
-    const venue = world.services.engineVenue(engine).venue as SimVenue;
+  for (const venue of accounts(world.services)) {
     for (const order of venue.ledger().orders) {
       const record = await world.services.store.order(order.clientOrderId);
       t.truthy(record && (await world.services.store.intent(record.intentId)), order.clientOrderId);
@@ -138,10 +137,9 @@ test('after a Redis restart the execution store agrees with the venue on every o
   const { world } = await soakWithOutage();
   const settled = world.clock.now() - MINUTE;
   const problems: string[] = [];
-  for (const engine of world.services.engineIds()) {
-    const venue = world.services.engineVenue(engine).venue as SimVenue;
+  for (const venue of accounts(world.services)) {
     const { orders, fills } = venue.ledger();
-    const stored = await world.services.store.fills({ engine, limit: Number.MAX_SAFE_INTEGER });
+    const stored = await world.services.store.fills({ limit: Number.MAX_SAFE_INTEGER });
     const ids = new Set(stored.map((f) => f.fillId));
     for (const fill of fills)
       if (fill.t < settled && !ids.has(fill.fillId)) problems.push(`fill ${fill.fillId}`);

@@ -22,11 +22,13 @@ function fill(n: number, engine: string): Fill & { engine: string } {
   };
 }
 
+/** What two passes 90 s apart leave for a human (a phantom fill counts once denied that long). */
 async function unsettled(store: ExecutionStore, quietTrades: Fill[]): Promise<string[]> {
   const { venue, clock } = setup({ latency: { baseMs: 0, jitterMeanMs: 0 } });
   venue.myTrades = () => Promise.resolve(quietTrades);
-  // The quiet engine's reconciler owns its account (a shadow engine's fill model is its own).
   const reconciler = specReconciler({ instance: 'retention-spec', engine: 'quiet', venue, store });
+  await reconciler.pass(clock.now(), true);
+  await clock.advance(90_000);
   const result = await reconciler.pass(clock.now(), true);
   return result.findings.filter((f) => !f.healed).map((f) => `${f.kind} ${f.key}`);
 }

@@ -7,6 +7,7 @@ import type { ControlCommand } from '../../actors/safety/control-commands';
 import { ControlPlane } from '../../actors/safety/control-plane';
 import type { ControlTarget, Identity } from '../../actors/safety/control-plane';
 import { SoakOperator } from '../../actors/safety/soak-operator';
+import { accountVenue } from '../../actors/trading/engine-venue-view';
 import type { OperatorScopeLook } from '../../actors/safety/soak-operator-look';
 import { parseSoakOperatorConfig } from '../../actors/safety/soak-operator.config';
 import { runTradingSoak } from '../../actors/safety/trading-soak';
@@ -143,10 +144,12 @@ test('a two-day soak under default chaos keeps trading after an unknown outcome:
   const ordersByDay: number[] = [];
   const taken = (): number => {
     let n = 0;
-    for (const id of world?.services.engineIds() ?? []) {
-      const venue = world?.services.engineVenue(id).venue;
+    const services = world?.services;
+    const accounts = new Set<unknown>();
+    for (const id of services?.engineIds() ?? [])
+      if (services) accounts.add(accountVenue(services.engineVenue(id).venue));
+    for (const venue of accounts)
       if (venue instanceof SimVenue) n += venue.engine.historyCounts().taken.orders;
-    }
     return n;
   };
   let before = 0;
