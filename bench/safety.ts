@@ -90,16 +90,22 @@ export async function benchChaosSoak(
   seeds: readonly number[] = [1, 2],
 ): Promise<Record<string, number>> {
   const perDay: number[] = [];
+  const perSeed: Record<string, number> = {};
   let violations = 0;
   for (const seed of seeds) {
     const report = await runTradingSoak({ days, seed, chaos: DEFAULT_CHAOS_PROFILE, operator: {} });
     perDay.push(report.wallSeconds / days);
+    perSeed[`chaosSoakWallSecondsSeed${seed}`] = round(report.wallSeconds);
     violations += report.invariantViolationCount;
   }
   return {
     chaosSoakDaysPerSeed: days,
     chaosSoakSeeds: seeds.length,
+    ...perSeed,
+    chaosSoakWallSecondsMax: round(Math.max(...perDay) * days),
     chaosSoakWallSecondsPerDayMedian: round(median(perDay)),
+    // The first simulated day costs about twice a later one (every engine starts trading at once),
+    // so a projection from one day overstates a month.
     chaosSoakProjected30DaysMinutes: round((median(perDay) * 30) / 60),
     chaosSoakInvariantViolations: violations,
   };

@@ -101,9 +101,15 @@ export class BehaviourRunner {
     return this.result(transitions, false);
   }
 
-  /** The persisted snapshot (JSON-safe) to store. */
+  /** The persisted snapshot (JSON-safe) to store, without the definition's transient context. */
   persisted(): unknown {
-    return this.actor.getPersistedSnapshot();
+    const transient = this.definition.transientContext;
+    if (transient === undefined || transient.length === 0) return this.actor.getPersistedSnapshot();
+    // Dropped before XState copies the context: that copy walks every nested object (a book's levels).
+    const snapshot = this.actor.getSnapshot() as { context: Record<string, unknown> };
+    const context = { ...snapshot.context };
+    for (const key of transient) context[key] = null;
+    return this.definition.machine.getPersistedSnapshot({ ...snapshot, context } as never);
   }
 
   /** The summary the component definition derives from the current context. */

@@ -55,6 +55,11 @@ export interface ComponentDefinition<TConfig = unknown> {
    * interval. Any other change, and every state change, is written as usual.
    */
   readonly volatileEvents?: readonly string[];
+  /**
+   * Context keys left out of the persisted snapshot (stored as `null`): what the next event brings
+   * back anyway (the last book), so a restored machine must already accept `null` there.
+   */
+  readonly transientContext?: readonly string[];
   /** Builds the I/O side of one incarnation; absent for a pure component. */
   effects?(env: EffectEnv<TConfig>): ComponentEffects;
 }

@@ -215,10 +215,9 @@ export class Reconciler {
       );
       local.set(symbol, {
         from,
-        // This engine's only: a shadow engine's fill model knows nothing of another engine's fills
-        // (a live venue's fills of other engines show as missing here and are skipped below).
+        // Every engine's: engines share an account (the live venue, the shadow fill model), and a
+        // trade another engine recorded must not look missing here (only this engine's are judged).
         fills: await store.fills({
-          engine: this.o.engine,
           symbol,
           since: from,
           limit: Number.MAX_SAFE_INTEGER,

@@ -104,8 +104,7 @@ export class SoakInvariants {
     for (const [venue, engine] of accounts) {
       if (!(venue instanceof SimVenue)) continue;
       const perCid = new Map<string, number>();
-      for (const order of venue.ledger().orders)
-        perCid.set(order.clientOrderId, (perCid.get(order.clientOrderId) ?? 0) + 1);
+      for (const cid of venue.engine.keptClientOrderIds()) perCid.set(cid, (perCid.get(cid) ?? 0) + 1);
       for (const [cid, n] of perCid)
         if (n > 1) this.violate(1, `${engine}: ${n} venue orders for client order id ${cid}`);
       // An order that did not go through `submit` is aged by the venue's stamp, moved onto our clock.

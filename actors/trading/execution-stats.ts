@@ -58,8 +58,10 @@ export class ExecutionStats {
         if (s.outcome === 'ack' || s.outcome === 'reject') latencies.push(s.latencyMs);
       }
     }
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies.length === 0 ? 0 : (latencies[Math.ceil(latencies.length * 0.99) - 1] as number);
+    // A typed array sorts numerically in native code: a comparator sort of 2 048 numbers per breaker
+    // reading was most of what the breakers cost.
+    const sorted = Float64Array.from(latencies).sort();
+    const p99 = sorted.length === 0 ? 0 : (sorted[Math.ceil(sorted.length * 0.99) - 1] as number);
     return {
       submits,
       errorRate: submits === 0 ? 0 : errors / submits,

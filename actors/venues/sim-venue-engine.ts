@@ -251,6 +251,11 @@ export class SimVenueEngine {
     return this.history.ledger();
   }
 
+  /** The client order id of every order the venue keeps (see {@link ledger}), without building views. */
+  keptClientOrderIds(): string[] {
+    return this.history.clientOrderIds();
+  }
+
   /** How many orders, fills and refusals the venue keeps now (within its caps) and has ever taken. */
   historyCounts(): HistoryCounts {
     return this.history.counts();

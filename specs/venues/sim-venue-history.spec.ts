@@ -32,6 +32,7 @@ test('issue 5: the venue keeps the newest terminalOrders ended orders, every ope
   for (let i = 1; i <= 8; i++) engine.submit(restingBuy(`open${i}`));
   const kept = engine.ledger().orders.map((o) => o.clientOrderId);
   t.deepEqual(kept, ['c8', 'c9', 'c10', 'c11', 'c12', ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `open${i}`)]);
+  t.deepEqual(engine.keptClientOrderIds(), kept, 'the cheap list names the same orders, in the same order');
   t.deepEqual(engine.historyCounts(), {
     kept: { orders: 13, fills: 0, rejections: 0 },
     taken: { orders: 20, fills: 0, rejections: 0 },

@@ -15,6 +15,7 @@ export default defineComponent({
   machine: strategyMachine,
   degradedIn: ['stale'],
   volatileEvents: ['book.accepted'],
+  transientContext: ['lastBook'],
   configSchema: z.strictObject({
     engine: z.string().min(1),
     kind: z.enum(STRATEGY_KINDS),
