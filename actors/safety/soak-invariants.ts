@@ -3,7 +3,7 @@ import type { TradingStateValue } from '../../machines/trading-state.machine';
 import type { JournalEntry } from '../kernel/journal-entry';
 import type { Runtime } from '../kernel/runtime';
 import { isFlattenIntent } from '../trading/execution-kills';
-import { accountVenue } from '../trading/engine-venue-view';
+import { engineAccounts } from '../trading/engine-venue-view';
 import type { TradingServices } from '../trading/trading-services';
 import { GLOBAL_TRADING_STATE, strategyTradingState } from '../trading/trading-state-ids';
 import type { OrderRequest } from '../trading/types';
@@ -95,13 +95,8 @@ export class SoakInvariants {
     this.judgeLeaves(now);
     const { store, portfolio } = this.services;
     const open = new Set<string>();
-    // Each account once, named by its first engine: the shadow engines share one fill model.
-    const accounts = new Map<unknown, string>();
-    for (const engine of this.services.engineIds()) {
-      const venue = accountVenue(this.services.engineVenue(engine).venue);
-      if (!accounts.has(venue)) accounts.set(venue, engine);
-    }
-    for (const [venue, engine] of accounts) {
+    // Each account once, named by its first engine.
+    for (const [venue, engine] of engineAccounts(this.services)) {
       if (!(venue instanceof SimVenue)) continue;
       const perCid = new Map<string, number>();
       for (const cid of venue.engine.keptClientOrderIds()) perCid.set(cid, (perCid.get(cid) ?? 0) + 1);

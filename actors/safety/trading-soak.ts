@@ -8,7 +8,7 @@ import type { Store } from '../kernel/store';
 import type { Runtime } from '../kernel/runtime';
 import { openSimulatedOpsStack } from '../ops/ops-stack-sim';
 import type { OpsStack } from '../ops/ops-stack';
-import { accountVenue } from '../trading/engine-venue-view';
+import { engineAccounts } from '../trading/engine-venue-view';
 import { runTrading } from '../trading/run-trading';
 import type { TradingServices } from '../trading/trading-services';
 import { defaultTradingConfig, parseTradingConfig } from '../trading/trading-config';
@@ -187,8 +187,7 @@ export async function runTradingSoak(options: TradingSoakOptions): Promise<Tradi
   for (const [kind, c] of Object.entries(counts?.byKind ?? {}) as [ChaosKind, { fired: number }][])
     if (c.fired > 0) faults[kind] = c.fired;
   let orders = 0;
-  // Each account once: the shadow engines share one fill model.
-  for (const venue of new Set(services.engineIds().map((e) => accountVenue(services.engineVenue(e).venue)))) {
+  for (const venue of engineAccounts(services).keys()) {
     // Ever taken, not kept: the venue forgets old ended orders.
     if (venue instanceof SimVenue) orders += venue.engine.historyCounts().taken.orders;
   }

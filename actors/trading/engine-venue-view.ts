@@ -1,5 +1,6 @@
 import type { OrderRef } from '../venues/sim-venue-errors';
 import type { Venue } from '../venues/venue';
+import type { TradingServices } from './trading-services';
 import type { Balances, Fill, Instrument, OrderBook, OrderRequest, VenueOrder } from './types';
 
 /**
@@ -54,4 +55,19 @@ export class EngineVenueView implements Venue {
 /** The venue behind an engine's handle: the shared account for a view, the venue itself otherwise. */
 export function accountVenue(venue: Venue): Venue {
   return venue instanceof EngineVenueView ? venue.account : venue;
+}
+
+/**
+ * Each account behind the engines once, with the first engine trading on it: the shadow engines
+ * share the fill model, live engines the market venue.
+ */
+export function engineAccounts(
+  services: Pick<TradingServices, 'engineIds' | 'engineVenue'>,
+): Map<Venue, string> {
+  const accounts = new Map<Venue, string>();
+  for (const engine of services.engineIds()) {
+    const venue = accountVenue(services.engineVenue(engine).venue);
+    if (!accounts.has(venue)) accounts.set(venue, engine);
+  }
+  return accounts;
 }

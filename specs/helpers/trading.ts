@@ -4,7 +4,7 @@ import type { Runtime } from '../../actors/kernel/runtime';
 import type { Store } from '../../actors/kernel/store';
 import { MemoryStore } from '../../actors/kernel/store-memory';
 import type { Trading } from '../../actors/trading/build-trading';
-import { accountVenue } from '../../actors/trading/engine-venue-view';
+import { engineAccounts } from '../../actors/trading/engine-venue-view';
 import { runTrading } from '../../actors/trading/run-trading';
 import { parseTradingConfig } from '../../actors/trading/trading-config';
 import type { TradingConfigInput } from '../../actors/trading/trading-config';
@@ -75,10 +75,5 @@ export function oneEngine(
  * live engines share the market venue).
  */
 export function accounts(services: TradingServices): SimVenue[] {
-  const seen = new Set<SimVenue>();
-  for (const engine of services.engineIds()) {
-    const venue = accountVenue(services.engineVenue(engine).venue);
-    if (venue instanceof SimVenue) seen.add(venue);
-  }
-  return [...seen];
+  return [...engineAccounts(services).keys()].filter((v): v is SimVenue => v instanceof SimVenue);
 }

@@ -7,12 +7,11 @@ import type { ControlCommand } from '../../actors/safety/control-commands';
 import { ControlPlane } from '../../actors/safety/control-plane';
 import type { ControlTarget, Identity } from '../../actors/safety/control-plane';
 import { SoakOperator } from '../../actors/safety/soak-operator';
-import { accountVenue } from '../../actors/trading/engine-venue-view';
 import type { OperatorScopeLook } from '../../actors/safety/soak-operator-look';
 import { parseSoakOperatorConfig } from '../../actors/safety/soak-operator.config';
 import { runTradingSoak } from '../../actors/safety/trading-soak';
 import type { TradingSoakWorld } from '../../actors/safety/trading-soak';
-import { SimVenue } from '../../actors/venues/sim-venue';
+import { accounts } from '../helpers/trading';
 
 const MINUTE = 60_000;
 
@@ -144,12 +143,7 @@ test('a two-day soak under default chaos keeps trading after an unknown outcome:
   const ordersByDay: number[] = [];
   const taken = (): number => {
     let n = 0;
-    const services = world?.services;
-    const accounts = new Set<unknown>();
-    for (const id of services?.engineIds() ?? [])
-      if (services) accounts.add(accountVenue(services.engineVenue(id).venue));
-    for (const venue of accounts)
-      if (venue instanceof SimVenue) n += venue.engine.historyCounts().taken.orders;
+    for (const venue of world ? accounts(world.services) : []) n += venue.engine.historyCounts().taken.orders;
     return n;
   };
   let before = 0;
