@@ -43,7 +43,7 @@ export class PhantomFills {
     const asked = new Set<string>();
     const judge = async (fill: FillRecord, ours: number): Promise<void> => {
       asked.add(fill.fillId);
-      const order = await this.order(fill);
+      const order = await venueOrderOrNone(this.venue, fill.clientOrderId, fill.symbol);
       if (order !== undefined) {
         this.suspects.delete(fill.fillId);
         if (order.filledQty < ours * (1 - 1e-9)) confirmed.push(fill);
@@ -66,13 +66,21 @@ export class PhantomFills {
       if (!asked.has(suspect.fill.fillId)) await judge(suspect.fill, suspect.ours);
     return confirmed;
   }
+}
 
-  private async order(fill: FillRecord): Promise<VenueOrder | undefined> {
-    try {
-      return await this.venue.order({ clientOrderId: fill.clientOrderId, symbol: fill.symbol });
-    } catch (error) {
-      if (error instanceof OrderNotFoundError) return undefined;
-      throw error;
-    }
+/**
+ * The venue's order, or undefined when the venue says it has none; any other failure rejects
+ * (reconciliation concludes nothing from a venue it could not ask).
+ */
+export async function venueOrderOrNone(
+  venue: Venue,
+  clientOrderId: string,
+  symbol: string,
+): Promise<VenueOrder | undefined> {
+  try {
+    return await venue.order({ clientOrderId, symbol });
+  } catch (error) {
+    if (error instanceof OrderNotFoundError) return undefined;
+    throw error;
   }
 }

@@ -5,7 +5,7 @@ import type { Venue } from '../venues/venue';
 import { OrderNotFoundError } from '../venues/sim-venue-errors';
 import { OrphanTracker } from './orphan-tracker';
 import { diffFills } from './reconciliation-fills';
-import { PhantomFills } from './reconciliation-phantoms';
+import { PhantomFills, venueOrderOrNone } from './reconciliation-phantoms';
 import { explainBalanceChange } from './reconciliation-positions';
 import { judgeOrder } from './reconciliation-rules';
 import type { Judgement } from './reconciliation-rules';
@@ -151,12 +151,7 @@ export class Reconciler {
   private async query(record: OrderRecord): Promise<VenueOrder | undefined> {
     // A record never sent has nothing to ask about; the venue would only say "not found".
     if (record.state === 'pending') return undefined;
-    try {
-      return await this.o.venue.order({ clientOrderId: record.clientOrderId, symbol: record.symbol });
-    } catch (error) {
-      if (notFound(error)) return undefined;
-      throw error;
-    }
+    return venueOrderOrNone(this.o.venue, record.clientOrderId, record.symbol);
   }
 
   private apply(judgement: Judgement, venueOrder: VenueOrder | undefined, findings: Finding[]): void {
